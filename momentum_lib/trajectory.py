@@ -82,7 +82,9 @@ def run(grad_fn, w0, steps, *, lr, beta=0.0, method="momentum", convention="ema"
     beta = _validate.momentum_coefficient(beta)
     _validate.method(method)
     _validate.convention(convention)
-    bound = float(_validate.learning_rate(bound, name="bound"))
+    bound = float(_validate.as_float_array("bound", bound))
+    if not bound > 0:
+        raise ValueError(f"bound must be > 0 (inf allowed); got {bound}")
     if method == "sgd" and np.any(beta != 0):
         raise ValueError("beta must be 0 for method='sgd' (plain gradient descent has no velocity); "
                          "use method='momentum' for beta > 0")
@@ -117,17 +119,21 @@ def run(grad_fn, w0, steps, *, lr, beta=0.0, method="momentum", convention="ema"
             else:
                 v_new = velocity_update(v, g, beta_b, convention)
             w_new = w - lr_b * v_new
-            bad = ~np.all(np.isfinite(w_new) & (np.abs(w_new) <= bound), axis=param_axes)
-            newly = alive & bad
-            diverged_at[newly] = t + 1
-            alive &= ~bad
-            keep = _expand(alive, n_p)
-            # A diverged setting keeps its last finite state so later arithmetic stays finite.
-            w = np.where(keep, w_new, w)
-            v = np.where(keep, v_new, v)
-            ws[t + 1] = np.where(keep, w, np.nan)
-            vs[t + 1] = np.where(keep, v, np.nan)
-            gs[t] = np.where(_expand(alive | newly, n_p), g, np.nan)
+            # |NaN| <= bound is False, so for a finite bound one comparison catches both.
+            ok = np.all(np.abs(w_new) <= bound if bound < np.inf else np.isfinite(w_new),
+                        axis=param_axes)
+            if ok.all():
+                w, v = w_new, v_new
+                ws[t + 1], vs[t + 1], gs[t] = w, v, g
+            else:
+                newly = alive & ~ok
+                diverged_at[newly] = t + 1
+                gs[t][alive] = g[alive]
+                alive &= ok
+                # A diverged setting keeps its last finite state so later arithmetic stays finite.
+                keep = _expand(alive, n_p)
+                w, v = np.where(keep, w_new, w), np.where(keep, v_new, v)
+                ws[t + 1][alive], vs[t + 1][alive] = w[alive], v[alive]
             if losses is not None:
                 losses[t + 1] = np.where(alive, _loss(loss_fn, w, settings), np.nan)
             if not alive.any():

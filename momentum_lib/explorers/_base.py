@@ -171,6 +171,7 @@ class Explorer:
     lr_step = 0.01
     figsize = (9.0, 4.5)       # inches; at dpi 100 this is the displayed size in px
     dpi = 100
+    tight = True               # tight_layout once after build (False: build places axes)
     # Strings tried by tests for each Text control (good and bad input).
     text_examples = {}
 
@@ -250,6 +251,8 @@ class Explorer:
             scene.message = scene.animated(drawing.figure_message(fig))
             for ax in fig.axes:
                 drawing.style_axes(ax)
+            if self.tight:
+                fig.tight_layout()      # once per figure (~0.1 s), never per move
         return scene
 
     # ---- hooks (override) -----------------------------------------------------

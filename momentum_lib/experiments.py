@@ -1,0 +1,290 @@
+"""Small experiments behind notebooks 04 (Nesterov) and 05 (β sensitivity).
+
+Each function is pure and returns numbers; the notebooks draw and print them.
+
+- ``source_post_losses`` reruns the source post's β experiment exactly as its code is
+  written, and ``SOURCE_POST_CLAIM`` keeps, as a quotation, the table the post printed.
+- ``overshoot``, ``settling_step``, ``error_norms`` and ``measured_rate`` measure a path.
+- ``lookahead_arrows`` takes apart one step of momentum and one of Nesterov momentum.
+- ``sutskever_lookahead`` turns Sutskever's iterates θ into his look-ahead points θ + μv.
+- ``phase_rates`` and ``loss_after`` scan a grid of (lr, β): in closed form and by simulation.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _validate, problems, theory
+from .rules import lookahead_point, momentum_step, nesterov_step
+from .trajectory import run
+
+#: The β-sensitivity table as the source post printed it, quoted (not computed):
+#: β -> (Loss@1, Loss@5, Loss@20). Its own code prints other numbers; see
+#: ``source_post_losses``.
+SOURCE_POST_CLAIM = {
+    0.0: (1.0000, 0.1297, 0.0076),
+    0.5: (1.0000, 0.0382, 0.0000),
+    0.9: (1.0000, 0.0011, 0.0000),
+    0.99: (1.0000, 0.0648, 0.0000),
+}
+SOURCE_POST_BETAS = (0.0, 0.5, 0.9, 0.99)
+
+
+def source_post_losses(betas=SOURCE_POST_BETAS, *, lr=0.1, epochs=20, convention="pytorch"):
+    """The source post's β experiment: loss before each of ``epochs`` updates, per β.
+
+    The post's code fits y = w·x + b to its normalised salary data
+    (x = y = [−1.414, −0.707, 0, 0.707, 1.414]) from w = b = 0 with full-batch
+    gradients of the mean squared error, records the loss *before* each update and
+    updates with the PyTorch-style velocity v ← β·v + g, w ← w − lr·v. That is
+    ``run(..., convention="pytorch")`` on ``problems.salary_regression()``.
+    ``convention="ema"`` reruns it with v ← β·v + (1 − β)·g instead.
+
+    Returns
+    -------
+    ndarray, shape (len(betas), epochs)
+        ``losses[i, k - 1]`` is the post's ``Loss@k`` for ``betas[i]``.
+
+    Examples
+    --------
+    >>> losses = source_post_losses([0.0])
+    >>> print(f"{losses[0, 0]:.4f} {losses[0, 4]:.4f}")
+    0.9997 0.1678
+    """
+    epochs = _validate.steps(epochs, name="epochs")
+    betas = _validate.momentum_coefficient(betas, name="betas")
+    p = problems.salary_regression()
+    # The post records the loss before each update: iterates 0 .. epochs-1.
+    r = run(p.grad, p.w0, epochs, lr=lr, beta=betas, convention=convention, loss_fn=p.loss)
+    return np.moveaxis(r.loss[:epochs], 0, -1)
+
+
+def loss_at(losses, at=(1, 5, 20)):
+    """``Loss@k`` for each k in ``at`` (1-based, as the post counts): ``losses[..., k - 1]``."""
+    return np.stack([np.asarray(losses)[..., k - 1] for k in at], axis=-1)
+
+
+def format_loss_table(betas, table, at=(1, 5, 20)):
+    """Text table in the layout of the post: one row per β, one column per ``Loss@k``.
+
+    ``table`` has shape (len(betas), len(at)); NaN prints as ``diverged``.
+    """
+    head = f"{'β':>5} | " + " | ".join(f"{f'Loss@{k}':>8}" for k in at)
+    lines = [head, "-" * len(head)]
+    for beta, row in zip(betas, np.asarray(table, dtype=float)):
+        cells = " | ".join(f"{x:>8.4f}" if np.isfinite(x) else f"{'diverged':>8}" for x in row)
+        lines.append(f"{beta:>5.2f} | {cells}")
+    return "\n".join(lines)
+
+
+# --- measuring a path -------------------------------------------------------------------
+
+
+def _param_axes(w, param_ndim):
+    return tuple(range(np.ndim(w) - param_ndim, np.ndim(w)))
+
+
+def error_norms(w, w_star, param_ndim=1):
+    """‖w_t − w*‖ over the last ``param_ndim`` axes: shape (steps+1, *S) for w of (steps+1, *S, *P)."""
+    w = np.asarray(w, dtype=float)
+    e = w - np.asarray(w_star, dtype=float)
+    return np.sqrt(np.sum(e * e, axis=_param_axes(w, param_ndim)))
+
+
+def overshoot(w, w_star):
+    """Largest distance past the minimum, per coordinate, on the side away from the start.
+
+    For each coordinate the start fixes the side of approach, s = sign(w_0 − w*);
+    the overshoot is max over t of max(0, −s·(w_t − w*)): how far the path ran
+    beyond w* before coming back. Zero for a monotone approach.
+
+    Parameters
+    ----------
+    w : array_like, shape (steps+1, ...)
+        A path, first axis time (as ``RunResult.w``); NaN steps are ignored.
+    w_star : array_like
+        The minimum, broadcasting against ``w[0]``.
+
+    Returns
+    -------
+    ndarray, shape ``w.shape[1:]``
+
+    Examples
+    --------
+    >>> print(overshoot([[1.0], [-0.3], [0.1], [-0.05]], 0.0))
+    [0.3]
+    """
+    w = np.asarray(w, dtype=float)
+    e = w - np.asarray(w_star, dtype=float)
+    side = np.sign(e[0])
+    past = np.where(np.isnan(e), 0.0, -side * e)
+    return np.maximum(np.max(past, axis=0), 0.0)
+
+
+def settling_step(w, w_star, tol, param_ndim=1):
+    """First step t after which ‖w_s − w*‖ ≤ ``tol`` for every s ≥ t; −1 if the path never settles.
+
+    A path that diverged (NaN entries) never settles.
+
+    Examples
+    --------
+    >>> int(settling_step([[1.0], [0.5], [-0.05], [0.2], [0.01], [0.0]], 0.0, tol=0.1))
+    4
+    """
+    errors = error_norms(w, w_star, param_ndim)
+    outside = ~(errors <= tol)        # NaN counts as outside
+    n = errors.shape[0]
+    # index of the last step outside the tolerance, counted from the end
+    last_out = n - 1 - np.argmax(outside[::-1], axis=0)
+    settled = np.where(outside.any(axis=0), last_out + 1, 0)
+    return np.where(settled < n, settled, -1)
+
+
+def measured_rate(errors, *, window=20, floor=1e-150):
+    """The per-step contraction factor read off a simulated error sequence.
+
+    With ``T`` the last step whose error is finite and above ``floor`` (later steps
+    have underflowed or diverged), compare the largest error in a window at the
+    end, ending at ``T``, with the largest in a window starting at ``T // 2``:
+
+        rate = (max e[T−window+1 .. T] / max e[T//2 .. T//2+window−1]) ** (1 / gap)
+
+    Taking window maxima follows the envelope of an oscillating (underdamped) error
+    rather than its zero crossings. On a quadratic the result tends to the spectral
+    radius that ``momentum_lib.theory`` gives in closed form; it is > 1 for a path
+    that grows (up to the point where ``run`` declared it diverged).
+
+    Parameters
+    ----------
+    errors : array_like, shape (steps+1, *S)
+        Error norms from ``error_norms``.
+
+    Returns
+    -------
+    ndarray, shape S
+
+    Examples
+    --------
+    >>> e = 0.9 ** np.arange(200.0)
+    >>> print(f"{float(measured_rate(e)):.4f}")
+    0.9000
+    """
+    e = np.asarray(errors, dtype=float)
+    usable = np.isfinite(e) & (e > floor)
+    # T: the last step of the leading run of usable steps
+    T = np.where(usable.all(axis=0), e.shape[0] - 1, np.argmin(usable, axis=0) - 1)
+    T = np.maximum(T, 1)
+    half = T // 2
+    width = np.clip(np.minimum(window, (T - half) // 2), 1, None)
+    k = np.arange(window).reshape((window,) + (1,) * (e.ndim - 1))
+    inside = k < width
+    late_idx = np.clip(T - k, 0, e.shape[0] - 1)
+    early_idx = np.clip(half + k, 0, e.shape[0] - 1)
+    ez = np.where(usable, e, 0.0)
+    late = np.max(np.where(inside, np.take_along_axis(ez, late_idx, axis=0), 0.0), axis=0)
+    early = np.max(np.where(inside, np.take_along_axis(ez, early_idx, axis=0), 0.0), axis=0)
+    gap = (T - width + 1) - half
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(gap > 0, (late / early) ** (1.0 / np.maximum(gap, 1)), np.nan)
+
+
+# --- Nesterov ----------------------------------------------------------------------------
+
+
+class LookAhead(NamedTuple):
+    """One step of momentum and one of Nesterov momentum from the same state (w, v).
+
+    w, v : the state
+    w_look : the look-ahead point w − lr·β·v, where the velocity alone would carry w
+    g, g_look : the gradient at w and at w_look
+    w_momentum, w_nesterov : where each method lands after the step
+    """
+
+    w: np.ndarray
+    v: np.ndarray
+    w_look: np.ndarray
+    g: np.ndarray
+    g_look: np.ndarray
+    w_momentum: np.ndarray
+    w_nesterov: np.ndarray
+
+
+def lookahead_arrows(grad_fn, w, v, *, lr, beta, convention="ema"):
+    """Everything needed to draw the look-ahead idea at one state (w, v).
+
+    Both methods first coast by −lr·β·v (to ``w_look``); momentum then adds
+    −lr·(1−β)·g(w) (EMA form), Nesterov −lr·(1−β)·g(w_look).
+
+    Examples
+    --------
+    >>> la = lookahead_arrows(lambda w: w, [1.0], [-1.0], lr=0.5, beta=0.5)
+    >>> print(la.w_look, la.w_momentum, la.w_nesterov)
+    [1.25] [1.] [0.9375]
+    """
+    w = _validate.finite("w", w)
+    v = _validate.finite("v", v)
+    w_look = lookahead_point(w, v, lr, beta)
+    g = _validate.call_grad(grad_fn, w)
+    g_look = _validate.call_grad(grad_fn, w_look)
+    w_m, _ = momentum_step(w, v, g, lr, beta, convention)
+    w_n, _ = nesterov_step(w, v, grad_fn, lr, beta, convention)
+    return LookAhead(w, v, w_look, g, g_look, w_m, w_n)
+
+
+def sutskever_lookahead(theta, mu):
+    """Sutskever's look-ahead points θ_t + μ·v_t from his iterates θ (v_t = θ_t − θ_{t−1}, v_0 = 0).
+
+    ``torch.optim.SGD(nesterov=True)``, Keras and Optax store this point as their
+    iterate (REFERENCE §2), so their paths equal ``sutskever_lookahead`` of
+    Sutskever's NAG path with ε = lr.
+
+    Parameters
+    ----------
+    theta : array_like, shape (steps+1, ...)
+    mu : float
+
+    Examples
+    --------
+    >>> print(sutskever_lookahead([1.0, 0.8, 0.5], 0.5))
+    [1.   0.7  0.35]
+    """
+    theta = np.asarray(theta, dtype=float)
+    v = np.zeros_like(theta)
+    v[1:] = theta[1:] - theta[:-1]
+    return theta + mu * v
+
+
+# --- scanning (lr, β) ----------------------------------------------------------------------
+
+
+def phase_rates(lr, beta, lams, *, method="momentum", convention="pytorch"):
+    """Closed-form convergence rate on a quadratic with curvatures ``lams``, over a (β, lr) grid.
+
+    The rate of a quadratic is the slowest of its eigendirections:
+    max over λ in ``lams`` of ``theory.rate(lr, β, λ)`` (``theory.worst_rate``). ≥ 1 means divergence.
+
+    Parameters
+    ----------
+    lr : array_like, shape (n,)
+    beta : array_like, shape (m,)
+    lams : sequence of float
+        The curvatures (Hessian eigenvalues), e.g. ``problem.curvatures``.
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+        Row i, column j is the rate at (lr[j], beta[i]): β up, lr across, as ``imshow`` draws.
+    """
+    lr = np.asarray(lr, dtype=float)[None, :]
+    beta = np.asarray(beta, dtype=float)[:, None]
+    return theory.worst_rate(lr, beta, lams, method=method, convention=convention)
+
+
+def loss_after(problem, steps, *, lr, beta, method="momentum", convention="pytorch"):
+    """Loss of ``problem`` after ``steps`` steps for every (lr, β) setting at once (NaN: diverged).
+
+    One vectorised ``run``; ``lr`` and ``beta`` broadcast to the settings shape.
+    """
+    r = run(problem.grad, problem.w0, steps, lr=lr, beta=beta, method=method,
+            convention=convention, loss_fn=problem.loss)
+    return r.loss[steps]

@@ -1,0 +1,124 @@
+"""Notebook 01's explorer: gradient descent and momentum in a narrow valley.
+
+Both methods start at the same point of ``problems.narrow_valley(κ)`` and use
+the same learning rate; momentum uses the EMA form v ← βv + (1−β)g, w ← w − lr·v
+(the series' convention). Left: the paths over the loss contours. Right: the
+loss per step on a log scale.
+"""
+
+import numpy as np
+import ipywidgets as widgets
+
+from .. import problems, run
+from ..drawing import METHOD_COLOURS, TICK_SIZE
+from ._base import Explorer, Scene, clip
+
+# Fixed view of the valley: the start (−3, 1) and room for overshoot past 0.
+XLIM = (-3.6, 2.4)
+YLIM = (-1.7, 1.7)
+LOSS_LIM = (1e-8, 1e2)
+
+
+def valley_runs(kappa, lr, beta, steps):
+    """Gradient descent (row 0) and momentum (row 1) from the same start, one ``run``.
+
+    In the EMA form β = 0 is exactly gradient descent (v = g), so both rows come
+    from a single vectorised call with ``beta = [0, β]``.
+    """
+    p = problems.narrow_valley(kappa)
+    return p, run(p.grad, p.w0, steps, lr=lr, beta=np.array([0.0, beta]), loss_fn=p.loss)
+
+
+class ValleyExplorer(Explorer):
+    """β, lr, κ and the number of steps for gradient descent vs momentum in a valley."""
+
+    name = "valley"
+    title = "Gradient descent zigzags across the valley and crawls along it; momentum rolls through"
+    defaults = {"beta": 0.9, "lr": 1.9, "kappa": 50.0, "steps": 80}
+    lr_range = (0.01, 40.0)
+    figsize = (10.0, 4.6)
+
+    def extra_controls(self):
+        return {
+            "kappa": widgets.FloatLogSlider(
+                value=self.defaults["kappa"], base=10, min=0, max=3, step=0.01,
+                readout_format=".3g", description="condition number κ",
+                style={"description_width": "initial"}, layout=widgets.Layout(width="340px")),
+            "steps": widgets.IntSlider(
+                value=self.defaults["steps"], min=5, max=300, step=5, description="steps",
+                style={"description_width": "initial"}, layout=widgets.Layout(width="340px")),
+        }
+
+    def compute(self, values):
+        return valley_runs(values["kappa"], values["lr"], values["beta"], values["steps"])[1]
+
+    def summary(self, result, values):
+        loss = result.loss[-1]
+        return {
+            "diverged_at": int(result.diverged_at[1]),
+            "sgd_diverged_at": int(result.diverged_at[0]),
+            "final_loss": float(loss[1]),
+            "sgd_final_loss": float(loss[0]),
+        }
+
+    def message(self, summary, values):
+        k, k_sgd = summary["diverged_at"], summary["sgd_diverged_at"]
+        if k >= 0:
+            return f"momentum diverged at step {k} — lower lr or β"
+        if k_sgd >= 0:
+            return f"gradient descent diverged at step {k_sgd}; momentum did not"
+        return ""
+
+    def status(self, summary, values):
+        head = (f"β = {values['beta']:.2f} · lr = {values['lr']:.3g} · κ = {values['kappa']:.3g}"
+                f" · loss after {values['steps']} steps: ")
+        sgd = "diverged" if summary["sgd_diverged_at"] >= 0 else f"{summary['sgd_final_loss']:.1e}"
+        mom = "diverged" if summary["diverged_at"] >= 0 else f"{summary['final_loss']:.1e}"
+        return head + f"gradient descent {sgd}, momentum {mom}"
+
+    def static_key(self, values):
+        return (values["kappa"], values["steps"])
+
+    def build(self, fig, values):
+        scene = Scene(fig)
+        grid = fig.add_gridspec(1, 2, width_ratios=(1.6, 1.0))
+        ax = scene.ax = fig.add_subplot(grid[0])
+        ax.set(xlim=XLIM, ylim=YLIM, xlabel="w₁ (along the valley)", ylabel="w₂ (across)")
+        ax.plot([0], [0], marker="*", markersize=16, color="black", linestyle="none", zorder=3)
+        ax.plot([-3], [1], marker="o", markersize=8, color="black", linestyle="none", zorder=3)
+        scene.contours = None
+        scene.paths = {}
+        for method, label in (("sgd", "gradient descent"), ("momentum", "momentum")):
+            line, = ax.plot([], [], color=METHOD_COLOURS[method], marker="o", markersize=3.5,
+                            linewidth=2, label=label)
+            scene.paths[method] = scene.animated(line)
+        ax.legend(loc="lower right", fontsize=TICK_SIZE, framealpha=0.9)
+
+        lx = scene.loss_ax = fig.add_subplot(grid[1])
+        lx.set(yscale="log", ylim=LOSS_LIM, xlabel="step t", ylabel="loss J(w)")
+        scene.losses = {m: scene.animated(lx.plot([], [], color=METHOD_COLOURS[m])[0])
+                        for m in ("sgd", "momentum")}
+        fig.suptitle(self.title, fontsize=16)
+        self.restyle(scene, values)
+        return scene
+
+    def restyle(self, scene, values):
+        kappa = values["kappa"]
+        if scene.contours is not None:
+            scene.contours.remove()
+        x = np.linspace(*XLIM, 160)
+        y = np.linspace(*YLIM, 90)
+        X, Y = np.meshgrid(x, y)
+        J = 0.5 * (X * X / kappa + Y * Y)
+        levels = np.geomspace(0.02, 0.5 * (XLIM[0] ** 2 / kappa + YLIM[1] ** 2), 9)
+        scene.contours = scene.ax.contour(X, Y, J, levels=levels, colors="#BBBBBB", linewidths=1)
+        scene.loss_ax.set_xlim(0, values["steps"])
+
+    def update(self, scene, result, values):
+        w = result.w
+        for row, method in enumerate(("sgd", "momentum")):
+            scene.paths[method].set_data(clip(w[:, row, 0], *XLIM), clip(w[:, row, 1], *YLIM))
+            t = np.arange(len(result.loss))
+            with np.errstate(invalid="ignore"):
+                loss = np.clip(result.loss[:, row], LOSS_LIM[0] / 10, LOSS_LIM[1] * 10)
+            scene.losses[method].set_data(t, loss)

@@ -1,0 +1,116 @@
+"""The phase diagram's closed form agrees with simulation, point by point.
+
+Notebook 05 draws the convergence rate over (lr, β) from ``momentum_lib.theory``
+without running anything. These tests run the optimiser at every point of a grid on
+the narrow valley and check that (1) it converges exactly where the closed form says
+the rate is below 1, and (2) the rate read off the simulated error norms equals the
+closed-form rate.
+"""
+
+import numpy as np
+import pytest
+
+from momentum_lib import experiments as ex
+from momentum_lib import problems, run, theory
+
+STEPS = 1500
+# Points whose rate is within this margin of 1 are too close to the boundary to
+# classify in STEPS steps (1.02^1500 ≈ 8·10^12 clears the divergence bound 10^6).
+MARGIN = 0.02
+
+
+def simulate_grid(kappa, lr, beta, method, convention):
+    p = problems.narrow_valley(kappa)
+    r = run(p.grad, p.w0, STEPS, lr=lr[None, :], beta=beta[:, None], method=method,
+            convention=convention)
+    errors = ex.error_norms(r.w, p.minimum)
+    return p, r, errors
+
+
+def grid_for(method, convention):
+    beta = np.linspace(0.0, 0.97, 25)
+    if convention == "pytorch":
+        top = 4.2 if method == "momentum" else 2.2
+        lr = np.linspace(0.05, top, 27)
+    else:   # EMA: α = lr·(1 − β), so the stable learning rates reach far higher
+        lr = np.geomspace(0.05, 80.0, 27)
+    return lr, beta
+
+
+CASES = [(kappa, method, convention)
+         for kappa in (10.0, 100.0)
+         for method in ("momentum", "nesterov")
+         for convention in ("pytorch", "ema")]
+
+
+@pytest.mark.parametrize("kappa, method, convention", CASES)
+def test_simulation_converges_exactly_where_theory_rate_is_below_one(kappa, method, convention):
+    lr, beta = grid_for(method, convention)
+    p, r, errors = simulate_grid(kappa, lr, beta, method, convention)
+    rates = ex.phase_rates(lr, beta, p.curvatures, method=method, convention=convention)
+    clear = np.abs(rates - 1.0) > MARGIN
+    # both kinds of point must be present or the test proves little
+    assert (rates[clear] < 1).sum() > 50 and (rates[clear] > 1).sum() > 50
+    predicted_divergent = rates > 1.0
+    np.testing.assert_array_equal(r.diverged[clear], predicted_divergent[clear])
+    converging = clear & ~predicted_divergent
+    assert np.all(errors[-1][converging] < 1e-3 * errors[0][converging])
+
+
+@pytest.mark.parametrize("kappa, method, convention", CASES)
+def test_measured_rate_equals_closed_form_rate(kappa, method, convention):
+    lr, beta = grid_for(method, convention)
+    p, r, errors = simulate_grid(kappa, lr, beta, method, convention)
+    rates = ex.phase_rates(lr, beta, p.curvatures, method=method, convention=convention)
+    measured = ex.measured_rate(errors)
+    # Rates far from 0 (where the errors underflow within a few steps) and below
+    # the divergence margin: compare the per-step factor itself.
+    check = (rates > 0.3) & (rates < 1.0 - MARGIN)
+    assert check.sum() > 100
+    np.testing.assert_allclose(measured[check], rates[check], atol=5e-3)
+
+
+def test_optimum_of_phase_diagram_is_the_closed_form_optimum():
+    # The best cell of a fine grid sits next to theory.optimal_parameters, and
+    # running there realises the promised rate (√κ − 1)/(√κ + 1).
+    kappa = 100.0
+    lr = np.linspace(0.01, 4.2, 400)
+    beta = np.linspace(0.0, 0.99, 400)
+    grid = ex.phase_rates(lr, beta, [1 / kappa, 1.0], convention="pytorch")
+    i, j = np.unravel_index(np.argmin(grid), grid.shape)
+    best = theory.optimal_parameters(kappa, convention="pytorch")
+    assert abs(lr[j] - best.lr) < 0.05 and abs(beta[i] - best.beta) < 0.01
+    assert grid.min() == pytest.approx(best.rate, abs=5e-3)
+    p = problems.narrow_valley(kappa)
+    r = run(p.grad, p.w0, 400, lr=best.lr, beta=best.beta, convention="pytorch")
+    assert float(ex.measured_rate(ex.error_norms(r.w, p.minimum))) == pytest.approx(
+        (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1), abs=5e-3)
+
+
+def test_underdamped_rate_on_the_salary_data_is_sqrt_beta():
+    # REFERENCE §3: once underdamped the heavy-ball rate is √β (0.948683 for β = 0.9);
+    # the post's experiment (PyTorch form, lr 0.1, curvatures ≈ 2) is underdamped for β ≥ 0.5.
+    p = problems.salary_regression()
+    betas = np.array([0.5, 0.9, 0.99])
+    rates = theory.worst_rate(0.1, betas, p.curvatures, convention="pytorch")
+    np.testing.assert_allclose(rates, np.sqrt(betas), rtol=1e-12)
+    assert rates[1] == pytest.approx(0.948683, abs=1e-6)
+    r = run(p.grad, p.w0, 3000, lr=0.1, beta=betas, convention="pytorch")
+    measured = ex.measured_rate(ex.error_norms(r.w, p.minimum), floor=1e-12)
+    np.testing.assert_allclose(measured[:2], rates[:2], atol=5e-3)
+
+
+def test_nesterov_is_stable_only_below_four_thirds_as_mu_goes_to_one():
+    # REFERENCE §3: NAG stable iff αλ < 2(1 + μ)/(1 + 2μ); heavy ball iff αλ < 2 + 2β.
+    mu = np.array([0.0, 0.5, 0.9, 0.99, 0.999])
+    edge = 2 * (1 + mu) / (1 + 2 * mu)
+    np.testing.assert_allclose(theory.max_stable_lr(mu, 1.0, method="nesterov", convention="pytorch"), edge)
+    assert edge[-1] == pytest.approx(4 / 3, abs=1e-3)
+    inside = theory.nesterov_rate(edge * 0.99, mu, 1.0, convention="pytorch")
+    outside = theory.nesterov_rate(edge * 1.01, mu, 1.0, convention="pytorch")
+    assert np.all(inside < 1) and np.all(outside > 1)
+    # simulate just inside and just outside the edge for μ = 0.9
+    p = problems.parabola(1.0)
+    r = run(p.grad, p.w0, 3000, lr=np.array([0.99, 1.01]) * edge[2], beta=0.9,
+            method="nesterov", convention="pytorch")
+    assert r.diverged.tolist() == [False, True]
