@@ -1,0 +1,55 @@
+# Two commands matter (see README):  `make lab`  and  `make test`.
+# Each creates .venv/ on first use and installs what it needs from the project's own files.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## Set everything up and open the series in JupyterLab.
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_index.ipynb
+
+## Set everything up and run every test: unit, property, conformance, notebooks (nbval),
+## stored-notebook checks, a tiny benchmark run and, where Chromium exists, the browser tests.
+test: $(STAMP)
+	$(BIN)/python -m pytest tests --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(BIN)/python benchmarks/run.py --tiny
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not browser and not slow" -p no:cacheprovider
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+## Re-execute every notebook in a fresh kernel and normalise it for storage.
+notebooks: $(STAMP)
+	$(BIN)/python -m momentum_lib._notebooks execute notebooks/*.ipynb
+
+check-notebooks: $(STAMP)
+	$(BIN)/python -m momentum_lib._notebooks check notebooks/*.ipynb
+
+## Full-size benchmark; writes benchmarks/results/latest.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1.
+present: $(STAMP)
+	JUPYTER_PATH="$(CURDIR)/classroom$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+	  $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --template=classroom --Voila.ip=127.0.0.1 $(PRESENT_ARGS)
+
+## Re-record the framework reference trajectories (needs torch, keras, optax; not run by CI).
+conformance: $(STAMP)
+	$(BIN)/python tests/record_conformance.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
