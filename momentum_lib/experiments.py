@@ -144,20 +144,26 @@ def measured_rate(errors, *, window=20, floor=1e-150):
     """The per-step contraction factor read off a simulated error sequence.
 
     With ``T`` the last step whose error is finite and above ``floor`` (later steps
-    have underflowed or diverged), compare the largest error in a window at the
-    end, ending at ``T``, with the largest in a window starting at ``T // 2``:
+    have underflowed, reached rounding level or diverged), find the step ``i`` with
+    the largest error in a window starting at ``T // 2`` and the step ``j`` with the
+    largest error in a window ending at ``T``; then
 
-        rate = (max e[T−window+1 .. T] / max e[T//2 .. T//2+window−1]) ** (1 / gap)
+        rate = (e[j] / e[i]) ** (1 / (j − i))
 
-    Taking window maxima follows the envelope of an oscillating (underdamped) error
-    rather than its zero crossings. On a quadratic the result tends to the spectral
-    radius that ``momentum_lib.theory`` gives in closed form; it is > 1 for a path
-    that grows (up to the point where ``run`` declared it diverged).
+    Window maxima sit on the crests of an oscillating (underdamped) error, so the
+    ratio follows its envelope rather than its zero crossings. On a quadratic the
+    result tends to the spectral radius that ``momentum_lib.theory`` gives in closed
+    form; it is > 1 for a path that grows (up to the step where ``run`` declared it
+    diverged).
 
     Parameters
     ----------
     errors : array_like, shape (steps+1, *S)
         Error norms from ``error_norms``.
+    window : int
+        Width of the two windows; make it longer than half an oscillation.
+    floor : float
+        Errors at or below this are ignored (underflow, rounding noise).
 
     Returns
     -------
@@ -170,22 +176,35 @@ def measured_rate(errors, *, window=20, floor=1e-150):
     0.9000
     """
     e = np.asarray(errors, dtype=float)
+    n = e.shape[0]
     usable = np.isfinite(e) & (e > floor)
     # T: the last step of the leading run of usable steps
-    T = np.where(usable.all(axis=0), e.shape[0] - 1, np.argmin(usable, axis=0) - 1)
+    T = np.where(usable.all(axis=0), n - 1, np.argmin(usable, axis=0) - 1)
     T = np.maximum(T, 1)
     half = T // 2
     width = np.clip(np.minimum(window, (T - half) // 2), 1, None)
     k = np.arange(window).reshape((window,) + (1,) * (e.ndim - 1))
     inside = k < width
-    late_idx = np.clip(T - k, 0, e.shape[0] - 1)
-    early_idx = np.clip(half + k, 0, e.shape[0] - 1)
-    ez = np.where(usable, e, 0.0)
-    late = np.max(np.where(inside, np.take_along_axis(ez, late_idx, axis=0), 0.0), axis=0)
-    early = np.max(np.where(inside, np.take_along_axis(ez, early_idx, axis=0), 0.0), axis=0)
-    gap = (T - width + 1) - half
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(gap > 0, (late / early) ** (1.0 / np.maximum(gap, 1)), np.nan)
+    with np.errstate(divide="ignore"):
+        log_e = np.log(np.where(usable, e, 0.0))
+    early_idx, late_idx = np.clip(half + k, 0, n - 1), np.clip(T - k, 0, n - 1)
+    early_log, late_log = (np.take_along_axis(log_e, idx, axis=0) for idx in (early_idx, late_idx))
+
+    def crest(idx, logs, log_rate):
+        # The largest error in a window is biased towards the window's first step;
+        # dividing by rate**step first finds the crest of the oscillation instead.
+        score = np.where(inside, logs - idx * log_rate, -np.inf)
+        best = np.argmax(score, axis=0)[None]
+        return np.take_along_axis(idx, best, axis=0)[0], np.take_along_axis(logs, best, axis=0)[0]
+
+    log_rate = np.zeros(T.shape)
+    with np.errstate(invalid="ignore"):
+        for _ in range(4):      # a fixed point: the crests depend on the rate they measure
+            i, log_i = crest(early_idx, early_log, log_rate)
+            j, log_j = crest(late_idx, late_log, log_rate)
+            gap = j - i
+            log_rate = np.where(gap > 0, (log_j - log_i) / np.maximum(gap, 1), 0.0)
+    return np.where(gap > 0, np.exp(log_rate), np.nan)
 
 
 # --- Nesterov ----------------------------------------------------------------------------

@@ -65,8 +65,8 @@ def test_measured_rate_equals_closed_form_rate(kappa, method, convention):
     measured = ex.measured_rate(errors)
     # Rates far from 0 (where the errors underflow within a few steps) and below
     # the divergence margin: compare the per-step factor itself.
-    check = (rates > 0.3) & (rates < 1.0 - MARGIN)
-    assert check.sum() > 100
+    check = (rates > 0.3) & (rates < 0.995)
+    assert check.sum() > 150
     np.testing.assert_allclose(measured[check], rates[check], atol=5e-3)
 
 
@@ -96,8 +96,9 @@ def test_underdamped_rate_on_the_salary_data_is_sqrt_beta():
     np.testing.assert_allclose(rates, np.sqrt(betas), rtol=1e-12)
     assert rates[1] == pytest.approx(0.948683, abs=1e-6)
     r = run(p.grad, p.w0, 3000, lr=0.1, beta=betas, convention="pytorch")
+    # floor: the minimum is known only to rounding (~1e-16), stop well above that
     measured = ex.measured_rate(ex.error_norms(r.w, p.minimum), floor=1e-12)
-    np.testing.assert_allclose(measured[:2], rates[:2], atol=5e-3)
+    np.testing.assert_allclose(measured, rates, atol=2e-3)
 
 
 def test_nesterov_is_stable_only_below_four_thirds_as_mu_goes_to_one():
