@@ -321,11 +321,11 @@ class Explorer:
         """The current frame as an ``IPython.display.Image`` (kept by static renderers)."""
         from IPython.display import Image
 
-        return Image(data=self.image.value, format="png")
+        return Image(data=self.png(), format="png")
 
     def png(self):
         """The current frame as PNG bytes."""
-        return self.image.value
+        return bytes(self.image.value)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

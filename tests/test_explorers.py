@@ -1,0 +1,328 @@
+"""Every registered explorer, driven through the extremes and random values of its controls.
+
+The loop is over ``EXPLORERS``, so explorers added later (notebooks 04–05) are
+covered without editing this file.
+"""
+
+import itertools
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ipywidgets = pytest.importorskip("ipywidgets")
+pytest.importorskip("matplotlib")
+
+from momentum_lib import RunResult, run, problems  # noqa: E402
+from momentum_lib.explorers import EXPLORERS, Explorer, InputError  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NAMES = sorted(EXPLORERS)
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    # One instance per explorer for the whole module: building a figure is the slow part.
+    return {name: EXPLORERS[name]() for name in NAMES}
+
+
+def _range(widget):
+    if isinstance(widget, ipywidgets.FloatLogSlider):
+        return widget.base ** widget.min, widget.base ** widget.max
+    return widget.min, widget.max
+
+
+def _extremes(ex, key):
+    """Values to try for one control: its ends, or the explorer's sample texts."""
+    widget = ex.controls[key]
+    if isinstance(widget, ipywidgets.Text):
+        return [ex.defaults.get(key, widget.value), *ex.text_examples.get(key, [])]
+    if isinstance(widget, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
+        return [False, True]
+    if hasattr(widget, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    return list(_range(widget))
+
+
+def _random_value(ex, key, rng):
+    widget = ex.controls[key]
+    if isinstance(widget, ipywidgets.FloatLogSlider):
+        return float(widget.base ** rng.uniform(widget.min, widget.max))
+    if isinstance(widget, ipywidgets.IntSlider):
+        return int(rng.integers(widget.min, widget.max + 1))
+    if isinstance(widget, ipywidgets.FloatSlider):
+        return float(rng.uniform(widget.min, widget.max))
+    values = _extremes(ex, key)
+    return values[int(rng.integers(len(values)))]
+
+
+def _diverged(result):
+    """Whether any run inside the explorer's result diverged, read from run()'s own output."""
+    if isinstance(result, RunResult):
+        return bool(np.any(result.diverged_at >= 0))
+    if isinstance(result, dict):
+        return any(_diverged(r) for r in result.values())
+    if isinstance(result, (tuple, list)) and not isinstance(result, RunResult):
+        return any(_diverged(r) for r in result)
+    return None       # no RunResult inside: nothing to compare
+
+
+def _check_consistent(ex):
+    """The status and the figure say "diverged at step" exactly when a run diverged."""
+    status = ex.status_line.value
+    figure_text = ex.scene.message.get_text()
+    assert ex.png().startswith(PNG_SIGNATURE)
+    if "error" in ex.state:
+        assert ex.state["error"] in figure_text
+        return
+    diverged = _diverged(ex.result)
+    if diverged is None:
+        diverged = ex.state["diverged_at"] >= 0
+    said = "diverged at step" in status
+    assert said == diverged, (ex.values, status)
+    assert ("diverged at step" in figure_text) == diverged, (ex.values, figure_text)
+    if ex.state["diverged_at"] >= 0:
+        assert f"diverged at step {ex.state['diverged_at']}" in status
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dom_contract_classes(explorers, name):
+    ex = explorers[name]
+    assert isinstance(ex.widget, ipywidgets.VBox)
+    assert "momentum-explorer" in ex.widget._dom_classes
+    assert "explorer-beta" in ex.controls["beta"]._dom_classes
+    assert "explorer-lr" in ex.controls["lr"]._dom_classes
+    assert "explorer-figure" in ex.image._dom_classes
+    assert isinstance(ex.status_line, ipywidgets.HTML)
+    assert "explorer-status" in ex.status_line._dom_classes
+
+    def descendants(w):
+        yield w
+        for child in getattr(w, "children", ()):
+            yield from descendants(child)
+
+    inside = list(descendants(ex.widget))
+    for part in (ex.controls["beta"], ex.controls["lr"], ex.image, ex.status_line, ex.reset_button):
+        assert any(part is w for w in inside)
+    # beta must be a float slider in [0, 1)
+    assert isinstance(ex.controls["beta"], ipywidgets.FloatSlider)
+    assert 0.0 <= ex.controls["beta"].min and ex.controls["beta"].max < 1.0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_extremes_of_every_control(explorers, name):
+    ex = explorers[name]
+    ex.reset()
+    numeric = [k for k in ex.controls if not isinstance(ex.controls[k], ipywidgets.Text)]
+    # every corner of the numeric controls' box (includes the diverging ones)
+    for corner in itertools.product(*(_extremes(ex, k) for k in numeric)):
+        ex.set(**dict(zip(numeric, corner)))
+        _check_consistent(ex)
+    ex.reset()
+    for key in ex.controls:
+        for value in _extremes(ex, key):
+            ex.set(**{key: value})
+            _check_consistent(ex)
+        ex.reset()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_random_settings(explorers, name):
+    ex = explorers[name]
+    rng = np.random.default_rng(20240601)
+    for _ in range(30):
+        ex.set(**{key: _random_value(ex, key, rng) for key in ex.controls})
+        _check_consistent(ex)
+    ex.reset()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_image_changes_when_a_value_changes(explorers, name):
+    ex = explorers[name]
+    for key in ex.controls:
+        ex.reset()
+        values = _extremes(ex, key)
+        images = set()
+        for value in values:
+            ex.set(**{key: value})
+            images.add(ex.png())
+        assert len(images) > 1, f"{name}: moving {key} over {values} left the figure unchanged"
+    ex.reset()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reset_restores_the_starting_picture(explorers, name):
+    ex = explorers[name]
+    ex.reset()
+    before, state = ex.png(), dict(ex.state)
+    lo, _hi = _range(ex.controls["beta"])
+    ex.set(beta=lo)
+    assert ex.png() != before
+    ex.reset_button.click()
+    assert ex.png() == before
+    assert ex.state == state
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_set_validates_its_arguments(explorers, name):
+    ex = explorers[name]
+    with pytest.raises(TypeError, match="no control 'gamma'"):
+        ex.set(gamma=0.5)
+    with pytest.raises(ValueError, match="beta"):
+        ex.set(beta=1.5)
+    with pytest.raises(TypeError, match="beta"):
+        ex.set(beta="0.5")
+    with pytest.raises(ValueError, match="lr"):
+        ex.set(lr=_range(ex.controls["lr"])[1] * 10)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_slider_moves_redraw_through_the_observer(explorers, name):
+    # A learner's move arrives as a trait change, not through set().
+    ex = explorers[name]
+    ex.reset()
+    before = ex.png()
+    ex.controls["beta"].value = _range(ex.controls["beta"])[0]
+    assert ex.state["beta"] == ex.controls["beta"].min
+    assert ex.png() != before
+    ex.reset()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_snapshot_and_repr(explorers, name):
+    ex = explorers[name]
+    image = ex.snapshot()
+    assert image.data.startswith(PNG_SIGNATURE)
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blitted_frame_matches_a_full_redraw(explorers, name):
+    """Blitting shows what a full draw of the same scene shows (small anti-aliasing slack)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    ex = explorers[name]
+    ex.reset()
+    blitted = np.asarray(Image.open(BytesIO(ex.png())).convert("RGB"), dtype=float)
+    fig = type(ex.fig)(figsize=ex.figsize, dpi=ex.dpi)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    scene = ex._build_scene(fig, ex.values)
+    for artist in scene.dynamic:
+        artist.set_animated(False)
+    ex.update(scene, ex.result, ex.values)
+    scene.message.set_text(ex.scene.message.get_text())
+    fig.canvas.draw()
+    full = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+    assert blitted.shape == full.shape
+    assert np.mean(np.abs(blitted - full)) < 2.0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_interact_way_renders_the_same_settings(explorers, name):
+    ex = explorers[name]
+    png = ex.render_interact_way({"beta": 0.5})
+    assert png.startswith(PNG_SIGNATURE)
+
+
+def test_bad_gradient_text_is_a_message_not_a_traceback(explorers):
+    ex = explorers["trace"]
+    ex.set(grads="0.5, abc")
+    assert "abc" in ex.status_line.value
+    assert "abc" in ex.scene.message.get_text()
+    assert ex.result is None
+    ex.set(grads="0.5, 0.4")
+    assert ex.scene.message.get_text() == ""
+    ex.reset()
+
+
+def test_trace_explorer_reproduces_the_post_walkthrough(explorers):
+    # REFERENCE §1: Δw = −lr·v; v₃ = 0.1065, so Δw₃ = −0.01065 against Δw₁ = −0.005,
+    # and at step 5 momentum's Δw₅ = −0.0085265 while gradient descent's is +0.01.
+    ex = explorers["trace"]
+    ex.reset()
+    dw, sgd_dw = ex.state["dw"], ex.state["sgd_dw"]
+    assert dw[0] == pytest.approx(-0.005)
+    assert dw[2] == pytest.approx(-0.01065)
+    assert dw[4] == pytest.approx(-0.0085265)
+    assert sgd_dw[4] == pytest.approx(0.01)
+    assert ex.state["final_w"] == pytest.approx(-0.0432615)
+
+
+def test_parse_gradients():
+    from momentum_lib.explorers.trace import parse_gradients
+
+    assert parse_gradients("0.5, 0.4 -0.1") == [0.5, 0.4, -0.1]
+    assert parse_gradients("1;2,,3") == [1.0, 2.0, 3.0]
+    for bad in ("", "x", "1, inf", "nan", ",".join(["1"] * 13)):
+        with pytest.raises(InputError):
+            parse_gradients(bad)
+
+
+def test_valley_rows_are_gradient_descent_and_momentum():
+    from momentum_lib.explorers.valley import valley_runs
+
+    p, r = valley_runs(50.0, 1.9, 0.9, 40)
+    gd = run(p.grad, p.w0, 40, lr=1.9, method="sgd", loss_fn=p.loss)
+    mom = run(p.grad, p.w0, 40, lr=1.9, beta=0.9, loss_fn=p.loss)
+    np.testing.assert_allclose(r.w[:, 0], gd.w)
+    np.testing.assert_allclose(r.w[:, 1], mom.w)
+
+
+def test_valley_divergence_is_reported_for_gradient_descent_alone(explorers):
+    # Gradient descent on curvature 1 diverges for lr > 2 (factor |1 − lr| > 1);
+    # EMA momentum with β = 0.9 stays stable while lr·(1 − β) < 2 + 2β, i.e. lr < 38.
+    ex = explorers["valley"]
+    ex.set(beta=0.9, lr=10.0, kappa=10.0, steps=100)
+    assert ex.state["diverged_at"] == -1
+    assert ex.state["sgd_diverged_at"] > 0
+    assert "gradient descent diverged at step" in ex.status_line.value
+    ex.set(lr=39.0)
+    assert ex.state["diverged_at"] > 0
+    ex.reset()
+
+
+def test_intuition_noise_is_seeded(explorers):
+    ex = explorers["intuition"]
+    ex.set(noise=2.0)
+    first = ex.png()
+    ex.set(noise=1.0)
+    ex.set(noise=2.0)
+    assert ex.png() == first
+    ex.reset()
+
+
+def test_intuition_window_is_one_over_one_minus_beta(explorers):
+    ex = explorers["intuition"]
+    ex.set(beta=0.8)
+    assert ex.state["effective_window"] == pytest.approx(5.0)
+    assert ex.state["half_life"] == pytest.approx(math.log(0.5) / math.log(0.8))
+    ex.reset()
+
+
+def test_importing_momentum_lib_does_not_import_drawing_libraries():
+    code = ("import sys, momentum_lib; "
+            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_explorers_never_import_pyplot_on_their_own():
+    code = ("import sys; from momentum_lib.explorers import EXPLORERS; "
+            "[EXPLORERS[n]() for n in EXPLORERS]; print('matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_registry_entries_are_explorers():
+    for name in EXPLORERS:
+        cls = EXPLORERS[name]
+        assert issubclass(cls, Explorer)
+        assert cls.name == name
