@@ -1,0 +1,362 @@
+"""Helpers for the browser tests: servers, Chromium, and what we measure in the page.
+
+Kept apart from ``test_browser.py`` so the tests read as a list of checks. Nothing
+here imports playwright at module level: without it (or without Chromium) the tests
+skip with a reason, or fail when ``MOMENTUM_REQUIRE_BROWSER=1`` (CI sets it).
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+BIN = Path(sys.executable).parent
+
+# Debian's chromium; playwright's own browser download is not used anywhere.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# A move counts as "fast" if the new image is in the page within this many ms.
+# The design goal is 60 ms (median); these are the limits the tests enforce, loose
+# enough for a busy CI machine, tight enough to catch a return to the interact way
+# (125–379 ms per move in JupyterLab, REFERENCE §6).
+MEDIAN_LIMIT_MS = 120.0
+P95_LIMIT_MS = 400.0
+
+
+def notebooks_dir():
+    """The notebooks under test: ``notebooks/``, or ``$MOMENTUM_NOTEBOOKS_DIR`` (for trying
+    the tests on scratch notebooks)."""
+    return Path(os.environ.get("MOMENTUM_NOTEBOOKS_DIR", REPO / "notebooks")).resolve()
+
+
+def notebook_paths():
+    return sorted(notebooks_dir().glob("*.ipynb"))
+
+
+def unavailable(reason):
+    """Skip with ``reason``, or fail when the environment requires the browser tests."""
+    if os.environ.get("MOMENTUM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (MOMENTUM_REQUIRE_BROWSER=1, so this is a failure, not a skip)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def require_browser_stack():
+    """Return the playwright sync API, or skip/fail naming what is missing."""
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} not found: install Debian's chromium "
+                    "(apt-get install chromium) to run the browser tests")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("the playwright Python package is not installed (pip install -r requirements-dev.txt)")
+    return sync_api
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def isolated_env(home):
+    """Environment for a Jupyter server that sees none of the user's Jupyter/IPython state."""
+    env = dict(os.environ)
+    for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_PREFER_ENV_PATH", "PYTHONSTARTUP"):
+        env.pop(name, None)
+    for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                      ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
+                      ("MPLCONFIGDIR", "matplotlib")):
+        path = home / sub
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env["PYTHONUNBUFFERED"] = "1"
+    # The venv's bin first, so the kernel and voila are this environment's.
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def copy_notebooks(dest):
+    """Copy the notebooks (and anything beside them) so a browser run can never write
+    into the working tree."""
+    shutil.copytree(notebooks_dir(), dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return dest
+
+
+class Server:
+    """A server subprocess in its own process group, with its log in a file."""
+
+    def __init__(self, argv, env, cwd, log_path, base_url, ready_path, token=""):
+        self.base_url = base_url
+        self.token = token
+        self.log_path = log_path
+        self._log = open(log_path, "w")
+        self.proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_ready(ready_path)
+
+    def url(self, path, **query):
+        if self.token:
+            query["token"] = self.token
+        q = "&".join(f"{k}={v}" if v is not None else k for k, v in query.items())
+        return f"{self.base_url}{path}" + (f"?{q}" if q else "")
+
+    def _wait_ready(self, path, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url(path), timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"server not ready after {timeout} s:\n{self.log()}")
+
+    def api(self, method, path):
+        req = urllib.request.Request(self.url(path), method=method)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def log(self):
+        self._log.flush()
+        return Path(self.log_path).read_text(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+            except ProcessLookupError:
+                pass
+        self._log.close()
+
+
+def write_lab_settings(settings_dir):
+    """User settings for the test server: no autosave (the copy is never written back
+    anyway), no windowing (every cell stays in the DOM so all explorers can be found),
+    no news or update checks (their pop-up covers the bottom-right corner)."""
+    files = {
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+            {"fetchNews": "false", "checkForUpdates": False},
+    }
+    for rel, content in files.items():
+        path = settings_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content))
+
+
+def start_jupyterlab(root, home):
+    """JupyterLab on 127.0.0.1 with a token, serving ``root``; config under ``home``."""
+    port, token = free_port(), os.urandom(12).hex()
+    settings, workspaces = home / "lab-settings", home / "lab-workspaces"
+    write_lab_settings(settings)
+    workspaces.mkdir(parents=True, exist_ok=True)
+    argv = [str(BIN / "jupyter"), "lab", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=None",
+            f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}"]
+    if os.geteuid() == 0:  # CI containers run as root; Jupyter refuses that unless told
+        argv.append("--ServerApp.allow_root=True")
+    return Server(argv, isolated_env(home), root, home / "jupyterlab.log",
+                  f"http://127.0.0.1:{port}", "/api/status", token)
+
+
+def start_present(root, home):
+    """``make present`` (classroom mode) serving ``root`` on a free port, no browser opened."""
+    port = free_port()
+    argv = ["make", "--no-print-directory", "-o", ".venv/.installed", "present",
+            f"PRESENT_DIR={root}", f"BIN={BIN}",
+            f"PRESENT_ARGS=--port={port} --no-browser"]
+    return Server(argv, isolated_env(home), REPO, home / "voila.log",
+                  f"http://127.0.0.1:{port}", "/")
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+# --- In the page -------------------------------------------------------------------
+# One probe per page. A capture-phase keydown listener stamps performance.now() as the
+# key event enters the page; a MutationObserver on each explorer's <img> stamps when its
+# src changes (ipywidgets swaps in a new blob URL per image), and a load listener when the
+# new image is decoded. Latency = src change − key down, all on the page's clock.
+INSTALL_PROBE = """
+() => {
+  if (window.__probe) return;
+  const probe = window.__probe = {keyAt: null, imgs: [], changes: [], loads: []};
+  document.addEventListener('keydown', () => { probe.keyAt = performance.now(); }, true);
+  probe.watch = () => {
+    document.querySelectorAll('.momentum-explorer').forEach((box) => {
+      const fig = box.querySelector('.explorer-figure');
+      const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+      if (!img || probe.imgs.includes(img)) return;
+      const i = probe.imgs.push(img) - 1;
+      probe.changes[i] = []; probe.loads[i] = [];
+      new MutationObserver(() => probe.changes[i].push({at: performance.now(), key: probe.keyAt}))
+        .observe(img, {attributes: true, attributeFilter: ['src']});
+      img.addEventListener('load', () => probe.loads[i].push({at: performance.now(), key: probe.keyAt}));
+    });
+    return probe.imgs.length;
+  };
+}
+"""
+
+EXPLORER_STATE = """
+() => Array.from(document.querySelectorAll('.momentum-explorer')).map((box) => {
+  const fig = box.querySelector('.explorer-figure');
+  const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+  const readout = (cls) => {
+    const s = box.querySelector('.' + cls);
+    const r = s && s.querySelector('.widget-readout');
+    return r ? (r.value !== undefined && r.tagName === 'INPUT' ? r.value : r.textContent.trim()) : null;
+  };
+  const status = box.querySelector('.explorer-status');
+  return {
+    src: img ? img.getAttribute('src') || '' : '',
+    complete: img ? img.complete : false,
+    width: img ? img.naturalWidth : 0, height: img ? img.naturalHeight : 0,
+    beta: readout('explorer-beta'), lr: readout('explorer-lr'),
+    hasBeta: !!box.querySelector('.explorer-beta .noUi-handle'),
+    hasLr: !!box.querySelector('.explorer-lr .noUi-handle'),
+    status: status ? status.textContent.trim() : null,
+  };
+})
+"""
+
+# Text of every output in each cell, by cell position (0-based, all cell types), so the
+# test can tell which notebook cell an error came from and honour `raises-exception`.
+CELL_PROBLEMS = """
+(cellSelector) => Array.from(document.querySelectorAll(cellSelector)).map((cell, index) => {
+  const problems = [];
+  cell.querySelectorAll('.jp-OutputArea-output').forEach((out) => {
+    const mime = out.getAttribute('data-mime-type') || '';
+    const text = out.textContent || '';
+    if (mime === 'application/vnd.jupyter.stderr') problems.push({kind: 'stderr', text});
+    else if (/Error displaying widget|Error rendering|Model not found/i.test(text))
+      problems.push({kind: 'widget', text});
+  });
+  return {index, problems};
+}).filter((c) => c.problems.length)
+"""
+
+
+def cell_problems(page, cell_selector, raises_ok):
+    """Error-like outputs outside cells tagged ``raises-exception``; stderr without a
+    traceback (e.g. a warning) is returned separately so it can be reported."""
+    errors, warnings = [], []
+    for cell in page.evaluate(CELL_PROBLEMS, cell_selector):
+        for p in cell["problems"]:
+            text = p["text"].strip()
+            is_error = p["kind"] == "widget" or "Traceback" in text or "Error" in text
+            if cell["index"] in raises_ok and p["kind"] == "stderr":
+                continue
+            (errors if is_error else warnings).append(f"cell {cell['index']}: {text[:600]}")
+    return errors, warnings
+
+
+def raises_exception_cells(nb_path):
+    nb = json.loads(Path(nb_path).read_text())
+    return {i for i, c in enumerate(nb["cells"])
+            if "raises-exception" in c.get("metadata", {}).get("tags", [])}
+
+
+def wait_explorers_drawn(page, timeout_ms=60_000):
+    """Wait until every explorer's image has a src and is decoded; return their states."""
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.momentum-explorer')).every((box) => {
+             const fig = box.querySelector('.explorer-figure');
+             const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+             return img && img.getAttribute('src') && img.complete && img.naturalWidth > 0;
+           })""", timeout=timeout_ms)
+    return page.evaluate(EXPLORER_STATE)
+
+
+def move_slider(page, explorer_index, slider_class, key, timeout_ms=10_000):
+    """Press ``key`` on one slider's handle; wait for the new image; return
+    (ms to src change, ms to image decoded, readout before, readout after)."""
+    box = page.locator(".momentum-explorer").nth(explorer_index)
+    handle = box.locator(f".{slider_class} .noUi-handle").first
+    field = "beta" if slider_class == "explorer-beta" else "lr"
+    before = page.evaluate(EXPLORER_STATE)[explorer_index]
+    n_changes, n_loads = page.evaluate(
+        "(i) => [window.__probe.changes[i].length, window.__probe.loads[i].length]", explorer_index)
+    handle.focus()
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "([i, n, m]) => window.__probe.changes[i].length > n && window.__probe.loads[i].length > m",
+        arg=[explorer_index, n_changes, n_loads], timeout=timeout_ms)
+    change, load = page.evaluate(
+        "([i, n, m]) => [window.__probe.changes[i][n], window.__probe.loads[i][m]]",
+        [explorer_index, n_changes, n_loads])
+    after = page.evaluate(EXPLORER_STATE)[explorer_index]
+    return (change["at"] - change["key"], load["at"] - load["key"],
+            before[field], after[field], before["src"], after["src"])
+
+
+def exercise_explorers(page, moves_per_slider, shot_prefix):
+    """Move every explorer's β and lr sliders with the keyboard, alternating
+    ArrowRight/ArrowLeft so a slider never runs into its end; check figure and readout
+    change on every move. Returns {"explorers": n, "src_ms": [...], "load_ms": [...]}
+    and saves one screenshot per explorer."""
+    states = wait_explorers_drawn(page)
+    page.evaluate(INSTALL_PROBE)
+    assert page.evaluate("() => window.__probe.watch()") == len(states)
+    src_ms, load_ms, failures = [], [], []
+    for i, state in enumerate(states):
+        assert state["width"] > 0 and state["height"] > 0, f"explorer {i}: figure not drawn"
+        assert state["hasBeta"] and state["hasLr"], f"explorer {i}: β or lr slider missing ({state})"
+        page.locator(".momentum-explorer").nth(i).scroll_into_view_if_needed()
+        for cls in ("explorer-beta", "explorer-lr"):
+            for k in range(moves_per_slider):
+                key = "ArrowRight" if k % 2 == 0 else "ArrowLeft"
+                try:
+                    t_src, t_load, r0, r1, s0, s1 = move_slider(page, i, cls, key)
+                except Exception as exc:  # playwright TimeoutError: no new image came
+                    failures.append(f"explorer {i} {cls} move {k} ({key}): no new image ({exc.__class__.__name__})")
+                    continue
+                if r0 == r1:
+                    failures.append(f"explorer {i} {cls} move {k}: readout stayed {r0!r}")
+                if s0 == s1:
+                    failures.append(f"explorer {i} {cls} move {k}: image src unchanged")
+                src_ms.append(t_src)
+                load_ms.append(t_load)
+        page.locator(".momentum-explorer").nth(i).screenshot(path=f"{shot_prefix}-explorer{i + 1}.png")
+    assert not failures, "\n".join(failures)
+    return {"explorers": len(states), "src_ms": src_ms, "load_ms": load_ms}
+
+
+def summarise(ms):
+    if not ms:
+        return None
+    ordered = sorted(ms)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"n": len(ms), "median": round(statistics.median(ms), 1), "p95": round(p95, 1),
+            "max": round(ordered[-1], 1)}

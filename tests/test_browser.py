@@ -1,0 +1,207 @@
+"""Every notebook in a real browser: JupyterLab (Run All) and classroom mode (Voila).
+
+Debian's Chromium, driven by playwright, against a real JupyterLab and a real
+``make present``. For each notebook: no error output; every explorer's figure is
+drawn; moving its β and lr sliders with the keyboard changes the figure and the
+readout; key press → new image is timed in the page (performance.now()). Timings go
+to test-artifacts/browser_timings.json, screenshots to test-artifacts/browser/.
+
+Skips when /usr/bin/chromium or playwright is missing, unless
+MOMENTUM_REQUIRE_BROWSER=1 (CI), when it fails instead. One server and one browser
+per session, one page per notebook; the notebooks are served from a copy.
+"""
+
+import json
+
+import pytest
+
+import browser_support as bs
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+NOTEBOOKS = bs.notebook_paths()
+MOVES_PER_SLIDER = 10  # alternating → and ←, so the value returns to where it began
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    sync_api = bs.require_browser_stack()
+    with sync_api.sync_playwright() as p:
+        browser = bs.launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served_copy(tmp_path_factory):
+    """The notebooks, copied: neither server can write into the working tree."""
+    return bs.copy_notebooks(tmp_path_factory.mktemp("served") / "notebooks")
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(playwright_browser, served_copy, tmp_path_factory):
+    server = bs.start_jupyterlab(served_copy.parent, tmp_path_factory.mktemp("lab-home"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def classroom(playwright_browser, served_copy, tmp_path_factory):
+    server = bs.start_present(served_copy, tmp_path_factory.mktemp("voila-home"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def record():
+    """Collects per-notebook results; written as JSON when the session ends."""
+    results = {"jupyterlab": {}, "voila": {}}
+    yield results
+    summary = {}
+    for frontend, per_nb in results.items():
+        src = [t for r in per_nb.values() for t in r.get("src_ms", [])]
+        load = [t for r in per_nb.values() for t in r.get("load_ms", [])]
+        summary[frontend] = {"key_to_src_ms": bs.summarise(src), "key_to_decoded_ms": bs.summarise(load)}
+    if any(results.values()):
+        bs.ARTIFACTS.mkdir(exist_ok=True)
+        out = {"summary": summary, "per_notebook": {
+            f: {nb: {"explorers": r.get("explorers", 0),
+                     "key_to_src_ms": bs.summarise(r.get("src_ms", [])),
+                     "key_to_decoded_ms": bs.summarise(r.get("load_ms", [])),
+                     "warnings": r.get("warnings", [])}
+                for nb, r in per_nb.items()} for f, per_nb in results.items()}}
+        (bs.ARTIFACTS / "browser_timings.json").write_text(json.dumps(out, indent=2))
+        print("\nkey press → new image (ms):", json.dumps(summary))
+
+
+def new_page(browser, errors):
+    page = browser.new_page(viewport=VIEWPORT)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+def shots_dir(frontend):
+    path = bs.ARTIFACTS / "browser" / frontend
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_timings(result, where):
+    """The explorers must stay interactive: generous limits (see browser_support)."""
+    s = bs.summarise(result["src_ms"])
+    if s is None:
+        return
+    print(f"{where}: key press → new image median {s['median']} ms, p95 {s['p95']} ms over {s['n']} moves")
+    assert s["median"] <= bs.MEDIAN_LIMIT_MS, f"{where}: median {s['median']} ms > {bs.MEDIAN_LIMIT_MS} ms"
+    assert s["p95"] <= bs.P95_LIMIT_MS, f"{where}: p95 {s['p95']} ms > {bs.P95_LIMIT_MS} ms"
+
+
+def lab_menu(page, menu, item):
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
+CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
+PROMPTS = f"{CELL}.jp-CodeCell .jp-InputPrompt"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record):
+    errors_in_page = []
+    page = new_page(playwright_browser, errors_in_page)
+    try:
+        # A workspace per notebook, so no other notebook's tab is restored beside it.
+        page.goto(jupyterlab.url(f"/lab/workspaces/{nb.stem}/tree/notebooks/{nb.name}"))
+        # The status bar's kernel text reads "Idle" only once the kernel is connected
+        # (REFERENCE §7: an earlier idle indicator fires too soon).
+        page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+        page.wait_for_selector(CELL)
+
+        # Clear the stored outputs first, so all that is checked below comes from this run.
+        lab_menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function(f"() => !document.querySelector('{CELL} .jp-OutputArea-output')")
+        lab_menu(page, "Run", "Run All Cells")
+        page.wait_for_function(
+            f"""() => {{
+                const prompts = Array.from(document.querySelectorAll('{PROMPTS}')).map(p => p.textContent);
+                return prompts.length === 0 || (prompts.every(t => !t.includes('*'))
+                        && prompts.some(t => /\\d/.test(t)) && ({KERNEL_IDLE})());
+            }}""", timeout=240_000)
+
+        prompts = page.eval_on_selector_all(PROMPTS, "els => els.map(e => e.textContent.trim())")
+        not_run = [i for i, t in enumerate(prompts) if not any(ch.isdigit() for ch in t)]
+        errors, warnings = bs.cell_problems(page, CELL, bs.raises_exception_cells(nb))
+        page.screenshot(path=str(shots_dir("jupyterlab") / f"{nb.stem}.png"))
+        assert not errors, f"{nb.name}: error output after Run All:\n" + "\n".join(errors)
+        assert not not_run, f"{nb.name}: code cells (by code-cell position) did not run: {not_run}"
+
+        result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("jupyterlab") / nb.stem))
+        result["warnings"] = warnings
+        record["jupyterlab"][nb.name] = result
+        assert not errors_in_page, f"{nb.name}: uncaught JavaScript errors: {errors_in_page}"
+        check_timings(result, f"JupyterLab {nb.name}")
+    finally:
+        page.close()
+        # Free the kernel before the next notebook (two cores; every kernel costs ~100 MB).
+        for session in jupyterlab.api("GET", "/api/sessions"):
+            jupyterlab.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+def test_classroom_mode_serves_the_index(playwright_browser, classroom):
+    """`make present` serves the notebook folder through Voila with the classroom style."""
+    page = new_page(playwright_browser, [])
+    try:
+        page.goto(classroom.url("/"))
+        # The tree page is Voila's file browser (a JupyterLab DirListing), drawn by script.
+        page.wait_for_selector(".jp-DirListing-itemText", timeout=60_000)
+        listed = [t.strip() for t in page.locator(".jp-DirListing-itemText").all_inner_texts()]
+        page.screenshot(path=str(shots_dir("voila") / "tree.png"))
+        assert [p.name for p in NOTEBOOKS] == sorted(t for t in listed if t.endswith(".ipynb"))
+        css = page.request.get(classroom.url("/voila/templates/classroom/static/classroom.css"))
+        assert css.ok and "--jp-content-font-size1" in css.text()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record):
+    errors_in_page = []
+    page = new_page(playwright_browser, errors_in_page)
+    try:
+        page.goto(classroom.url(f"/voila/render/{nb.name}"), wait_until="domcontentloaded",
+                  timeout=120_000)
+        # voila_finish() reveals the rendered cells once every cell has executed.
+        page.wait_for_selector("#rendered_cells", state="visible", timeout=180_000)
+        page.wait_for_load_state("load")
+        # Widgets render once the page's kernel connection is up.
+        page.wait_for_function(
+            """() => Array.from(document.querySelectorAll(
+                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'))
+                 .every((o) => o.children.length > 0)""", timeout=60_000)
+
+        # Code hidden: no input editors or highlighted sources anywhere.
+        assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0, \
+            f"{nb.name}: code visible in classroom mode"
+        # Classroom type: the stylesheet makes body text larger than JupyterLab's 14 px.
+        size = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon') || document.body).fontSize)")
+        assert size >= 20, f"{nb.name}: body text {size}px, classroom style not applied"
+
+        # Voila wraps each notebook cell in <div cell-index="k"> (k from 1).
+        errors, warnings = bs.cell_problems(page, "#rendered_cells div[cell-index]", bs.raises_exception_cells(nb))
+        assert not errors, f"{nb.name}: error output in classroom mode:\n" + "\n".join(errors)
+        page.screenshot(path=str(shots_dir("voila") / f"{nb.stem}.png"))
+
+        result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("voila") / nb.stem))
+        result["warnings"] = warnings
+        record["voila"][nb.name] = result
+        lab = record["jupyterlab"].get(nb.name)
+        if lab is not None:
+            assert result["explorers"] == lab["explorers"], \
+                f"{nb.name}: {lab['explorers']} explorers in JupyterLab, {result['explorers']} in Voila"
+        assert not errors_in_page, f"{nb.name}: uncaught JavaScript errors: {errors_in_page}"
+        check_timings(result, f"Voila {nb.name}")
+    finally:
+        page.close()
