@@ -73,11 +73,15 @@ def exercise_ids():
 
 
 def tolerance(exercise_id):
-    """How close an answer to ``exercise_id`` must be, in words."""
+    """What ``exercise_id`` expects and how close a number must be, in words."""
     ex = _exercise(exercise_id)
     if ex is None:
         return "unknown exercise"
-    return ex.get("tolerance_text", f"one of the letters {ex.get('choices', '')}")
+    if ex["kind"] == "choice":
+        return f"one letter, {ex['choices'][0]}–{ex['choices'][-1]}"
+    if ex["kind"] == "pair":
+        return f"two numbers, each within {ex['tolerance_text']}"
+    return f"a number within {ex['tolerance_text']}"
 
 
 class _Box:
@@ -177,7 +181,7 @@ def _unknown(exercise_id):
 def _read(ex, answer):
     kind = ex["kind"]
     if kind == "choice":
-        return _answers.read_choice(answer, ex["choices"])
+        return _answers.read_choice(answer, ex["choices"], ex["example"])
     if kind == "pair":
         return _answers.read_pair(answer, ex["example"])
     return _answers.read_number(answer, ex["example"])
@@ -274,7 +278,7 @@ def _verdict(ex, value):
     else:
         lines += graded[0][1]
     if ex["kind"] != "choice" and not any(graded[p][1] for p in range(len(graded))):
-        lines.append(f"Answers within {ex['tolerance_text']} are accepted.")
+        lines.append(f"Accepted: {tolerance(xid)}.")
     lines.append(f"Ask for a hint with  hint(\"{xid}\");  solution(\"{xid}\")  shows the "
                  "worked solution.")
     return CheckResult(xid, "incorrect", f"{xid}: {ex['title']}", lines,

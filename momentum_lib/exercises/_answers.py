@@ -132,10 +132,11 @@ def read_pair(obj, example="(0.5, -0.2)"):
         return None, f"{expected}; could not read {_kind_of(obj)}"
 
 
-def read_choice(obj, choices):
+def read_choice(obj, choices, example=None):
     """One letter of ``choices`` from "b", "B", "(b)", "b)", " B. "."""
     span = f"{choices[0]}–{choices[-1]}"
-    expected = f'expected one of {span}, as a letter in quotes like "{choices[1]}"'
+    example = example or f'"{choices[-1]}"'
+    expected = f"expected one of {span}, as a letter in quotes like {example}"
     try:
         if obj is None:
             return None, "blank"
