@@ -1,0 +1,149 @@
+"""Binder: what repo2docker will build, checked with repo2docker itself.
+
+``repo2docker --no-build --debug`` prints the Dockerfile it would build, without a
+Docker engine (REFERENCE §7). The fast test reads that Dockerfile; the slow one does
+what its pip step does — ``pip install -r binder/requirements.txt`` from the repository
+root, in a fresh virtual environment — and runs a notebook there.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BINDER = REPO / "binder"
+BIN = Path(sys.executable).parent
+# The notebook the slow test runs in a fresh Binder-like environment.
+BINDER_NOTEBOOK = "01_the_problem.ipynb"
+
+
+@pytest.fixture(scope="module")
+def dockerfile():
+    r2d = shutil.which("repo2docker", path=str(BIN)) or shutil.which("repo2docker")
+    if r2d is None:
+        pytest.fail("repo2docker not found: pip install -r requirements-dev.txt (jupyter-repo2docker)")
+    proc = subprocess.run([r2d, "--no-build", "--debug", str(REPO)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout, proc.stderr
+
+
+def unescape(name):
+    """repo2docker names build-script files with escapism ('-' + hex byte)."""
+    return re.sub(r"-([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), name)
+
+
+def test_one_binder_folder_with_runtime_and_requirements():
+    # repo2docker refuses a repository with both binder/ and .binder/.
+    assert not (REPO / ".binder").exists()
+    # Without runtime.txt Binder falls back to its default Python (3.10 at REFERENCE §7's time).
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
+    assert (BINDER / "requirements.txt").exists()
+
+
+def test_binder_image_uses_python_3_11(dockerfile):
+    text, log = dockerfile
+    copied = [unescape(m) for m in re.findall(r"COPY \S+ build_script_files/(\S+) ", text)]
+    # e.g. .../repo2docker/buildpacks/conda/environment.py-3.11-linux-64.lock<hash suffix>
+    envs = [c for c in copied if "/conda/environment" in c]
+    assert envs and all("/environment.py-3.11-" in c for c in envs), f"conda environment files: {envs}"
+    assert "Python version unspecified" not in log
+
+
+def test_binder_installs_requirements_after_copying_the_repository(dockerfile):
+    text, _ = dockerfile
+    lines = text.splitlines()
+
+    def index(pattern):
+        hits = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+        assert hits, f"no line matching {pattern!r} in the Dockerfile"
+        return hits[0]
+
+    workdir = index(r"^WORKDIR \$\{REPO_DIR\}$")
+    copy_repo = index(r"^COPY .* src/ \$\{REPO_DIR\}/$")
+    pip = index(r'^RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install --no-cache-dir -r "binder/requirements.txt"$')
+    # The pip step must run in the repository root, with the whole repository present
+    # (a local requirement such as "." moves it after the copy; otherwise repo2docker
+    # runs it earlier, on the requirements file alone).
+    assert workdir < copy_repo < pip
+
+
+def requirement_lines(path):
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            yield line
+
+
+def test_binder_requirements_resolve_to_the_pinned_stack_and_the_package():
+    """Resolve the file the way pip does: a nested -r relative to the file that names it,
+    a local path relative to the working directory (the repository root on Binder)."""
+    includes, local = [], []
+    for line in requirement_lines(BINDER / "requirements.txt"):
+        if line.startswith("-r"):
+            includes.append((BINDER / line[2:].strip()).resolve())
+        elif line.startswith((".", "/")) or line.startswith("-e"):
+            local.append((REPO / line.removeprefix("-e").strip()).resolve())
+    assert includes == [REPO / "requirements.txt"]
+    assert local == [REPO]
+    assert 'name = "momentum_lib"' in (REPO / "pyproject.toml").read_text()
+    # Everything the notebooks need is pinned there.
+    pinned = {re.split(r"[=<>\[]", l)[0].lower() for l in requirement_lines(REPO / "requirements.txt")}
+    assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab", "voila"} <= pinned
+
+
+def isolated_env(home, venv):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "PYTHONPATH", "VIRTUAL_ENV")}
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
+        (home / name).mkdir(parents=True, exist_ok=True)
+        env[name] = str(home / name)
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_fresh_environment_from_binder_requirements_runs_a_notebook(tmp_path):
+    notebook = REPO / "notebooks" / BINDER_NOTEBOOK
+    if not notebook.exists():
+        pytest.skip(f"notebooks/{BINDER_NOTEBOOK} does not exist yet")
+    # A clean copy of the repository stands in for Binder's checkout, so building the
+    # package never writes into the working tree.
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO, repo, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "test-artifacts", "__pycache__", ".pytest_cache",
+        ".hypothesis", ".ipynb_checkpoints"))
+    venv = tmp_path / "venv"
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    env = isolated_env(tmp_path / "home", venv)
+    pip = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                          "-r", "binder/requirements.txt"], cwd=repo, env=env,
+                         capture_output=True, text=True, timeout=840)
+    assert pip.returncode == 0, pip.stdout[-3000:] + pip.stderr[-3000:]
+
+    # The kernel that runs notebooks is this environment's, and momentum_lib is installed
+    # into it (not found through the copy or the working tree).
+    probe = tmp_path / "probe.ipynb"
+    probe.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                   "source": "import sys, momentum_lib\nprint(sys.prefix)\nprint(momentum_lib.__file__)"}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+    out = tmp_path / "out"
+    for nb in (probe, repo / "notebooks" / notebook.name):
+        run = subprocess.run([str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
+                              "--output-dir", str(out), str(nb)], cwd=nb.parent, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, f"{nb.name} failed in the fresh environment:\n{run.stderr[-4000:]}"
+    text = json.loads((out / "probe.ipynb").read_text())["cells"][0]["outputs"][0]["text"]
+    prefix, module = "".join(text).split()
+    assert Path(prefix).resolve() == venv.resolve()
+    assert Path(module).resolve().is_relative_to(venv.resolve())
