@@ -25,6 +25,8 @@ _REGISTRY = {
     "valley": ("valley", "ValleyExplorer"),
     "intuition": ("intuition", "IntuitionExplorer"),
     "trace": ("trace", "TraceExplorer"),
+    "nesterov": ("nesterov", "NesterovExplorer"),
+    "phase": ("phase", "PhaseExplorer"),
 }
 
 
