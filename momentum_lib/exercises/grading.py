@@ -10,8 +10,10 @@ again, in its own process, with the same key. So a score is what the student's
 own check cells showed, no output parsing is involved, and a kernel that dies or
 hangs keeps what it recorded before.
 
-Cells run one at a time with ``allow_errors``: a cell that raises is noted and the
-next one runs. A cell that exceeds the per-cell timeout is interrupted (noted, and
+Cells run one at a time with ``allow_errors``: a cell that raises is noted (cells
+are counted from 1, markdown included, as in the notebook file) and the next one
+runs. When the cell assigning ``answer`` fails, ``answer`` still holds the previous
+exercise's value, so the check that follows is not scored (and is noted). A cell that exceeds the per-cell timeout is interrupted (noted, and
 the run goes on); a notebook that exceeds its total time budget, or whose kernel
 dies, stops there and keeps what it earned. A file that is not a notebook scores
 0 and is reported. Nothing stops the run over the whole class.
@@ -27,6 +29,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -84,14 +87,30 @@ def _regrade(exercise_id, answer):
     return "correct" if check(exercise_id, answer).correct else "wrong"
 
 
+_ASSIGNS_ANSWER = re.compile(r"^\s*answer\s*=", re.MULTILINE)
+
+
+def _count_lines(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return 0
+
+
 def _run(nb, path, timeout, budget, record, kernel_name):
-    """Execute ``nb`` cell by cell; return notes on what went wrong."""
+    """Execute ``nb`` cell by cell.
+
+    Returns (notes, stale): ``stale`` holds the exercises whose check ran after the
+    cell meant to set ``answer`` had failed, so that ``answer`` still held the
+    previous exercise's value; those are not scored.
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
     import logging
 
-    notes, errors, timed_out = [], [], []
+    notes, errors, timed_out, stale = [], [], [], set()
     last_reply = {}
     client = NotebookClient(
         nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
@@ -105,26 +124,37 @@ def _run(nb, path, timeout, budget, record, kernel_name):
     client.on_cell_executed = lambda cell, cell_index, execute_reply: last_reply.update(
         reply=execute_reply)
     env = dict(os.environ, **{"MOMENTUM_EXERCISES_RECORD": str(record)})
-    start, index = time.monotonic(), -1
+    start, index, answer_failed = time.monotonic(), -1, False
     try:
-        with client.setup_kernel(env=env):
+        with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):
             for index, cell in enumerate(nb.cells):
                 if cell.get("cell_type") != "code":
                     continue
                 if time.monotonic() - start > budget:
-                    notes.append(f"stopped at cell {index}: notebook exceeded {budget:g} s")
+                    notes.append(f"stopped at cell {index + 1}: notebook exceeded {budget:g} s")
                     break
                 last_reply.clear()
+                before = _count_lines(record)
                 client.execute_cell(cell, index)
                 content = (last_reply.get("reply") or {}).get("content", {})
+                failed = True
                 if content.get("ename") == "CellTimeout":
-                    timed_out.append(index)
+                    timed_out.append(index + 1)
                 elif content.get("status") == "error" or any(
                     o.get("output_type") == "error" for o in cell.get("outputs", [])
                 ):
-                    errors.append(index)
+                    errors.append(index + 1)
+                else:
+                    failed = False
+                source = cell.get("source", "")
+                if _ASSIGNS_ANSWER.search(source):
+                    answer_failed = failed
+                if _count_lines(record) > before:
+                    if answer_failed:
+                        stale.update(_CHECK_CALL.findall(source))
+                    answer_failed = False
     except DeadKernelError:
-        notes.append(f"kernel died at cell {index}")
+        notes.append(f"kernel died at cell {index + 1}")
     except Exception as error:  # a broken kernel or client must not stop the class run
         notes.append(f"execution stopped: {type(error).__name__}: {str(error)[:80]}")
     if timed_out:
@@ -132,7 +162,7 @@ def _run(nb, path, timeout, budget, record, kernel_name):
                         + ", ".join(map(str, timed_out)))
     if errors:
         notes.insert(0, f"error in cell {', '.join(map(str, errors))}")
-    return notes
+    return notes, stale
 
 
 def grade_notebook(path, exercise_ids, *, timeout=30, budget=300, kernel_name="python3"):
@@ -145,7 +175,8 @@ def grade_notebook(path, exercise_ids, *, timeout=30, budget=300, kernel_name="p
         nb = nbformat.read(path, as_version=4)
         nb.cells  # noqa: B018  (an object without cells is not a notebook)
     except Exception as error:
-        kind = "not valid JSON" if isinstance(error, json.JSONDecodeError) else type(error).__name__
+        kind = ("not valid JSON" if type(error).__name__ in ("NotJSONError", "JSONDecodeError")
+                else f"{type(error).__name__}: {str(error)[:60]}")
         return NotebookGrade(str(path), {x: "missing" for x in exercise_ids},
                              [f"unreadable notebook ({kind}): scored 0"])
     present = set()
@@ -155,15 +186,20 @@ def grade_notebook(path, exercise_ids, *, timeout=30, budget=300, kernel_name="p
     fd, record = tempfile.mkstemp(prefix="momentum-grade-", suffix=".jsonl")
     os.close(fd)
     try:
-        notes = _run(nb, path, timeout, budget, record, kernel_name)
+        notes, stale = _run(nb, path, timeout, budget, record, kernel_name)
         answers = _recorded(record)
     finally:
         os.unlink(record)
     for x in exercise_ids:
-        if x in answers:
+        if x in stale:
+            results[x] = "blank"
+        elif x in answers:
             results[x] = _regrade(x, answers[x])
         elif x not in present:
             results[x] = "missing"
+    if stale:
+        notes.append("not scored, its answer cell failed: "
+                     + ", ".join(x for x in exercise_ids if x in stale))
     missing = [x for x in exercise_ids if results[x] == "missing"]
     if missing:
         notes.append("no check cell for " + ", ".join(missing))
