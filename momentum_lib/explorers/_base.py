@@ -13,9 +13,9 @@ pyplot, so the inline backend never shows a stray copy) and splits it in two:
   ``animated=True``; a move restores the cached pixels, updates those artists
   with ``set_data`` and draws only them (``draw_artist``): "blitting".
 
-The pixels are then encoded to PNG by Pillow at zlib level 1 (converted to RGB
-first: smaller and faster than RGBA; ``canvas.print_png`` takes ~35 ms for the
-same image) and put into an ``ipywidgets.Image``. Nothing beyond ipywidgets
+The pixels are then encoded to PNG (:func:`encode_png`: no per-row filter,
+zlib level 1, ~3 ms; Pillow takes ~11 ms and ``canvas.print_png`` ~35 ms for
+the same image) and put into an ``ipywidgets.Image``. Nothing beyond ipywidgets
 core is needed, so an explorer works in JupyterLab, Notebook 7, VS Code and
 Voila. ``benchmarks/run.py`` times both ways in one process.
 
@@ -89,12 +89,13 @@ status ``HTML`` ``explorer-status``.
 import io
 import math
 import numbers
+import struct
+import zlib
 
 import numpy as np
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
 
 from .. import drawing
 
@@ -131,13 +132,27 @@ def clip(x, lo, hi, margin=0.5):
         return np.clip(np.asarray(x, dtype=float), lo - pad, hi + pad)
 
 
+def _png_chunk(tag, data):
+    return (struct.pack(">I", len(data)) + tag + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
+
+
 def encode_png(canvas):
-    """The canvas's pixels as PNG bytes (RGB, zlib level 1: fast and small enough)."""
+    """The canvas's RGBA pixels as PNG bytes, written directly with ``zlib``.
+
+    Each row gets PNG filter type 0 ("none") and the whole is deflated at level 1.
+    Pillow's encoder spends most of its time choosing a filter per row and
+    ``canvas.print_png`` goes through Pillow at level 6: for a 1000 × 460
+    figure this takes ~3 ms against ~11 ms and ~35 ms, for a file ~10% larger.
+    """
     width, height = canvas.get_width_height(physical=True)
-    image = PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="png", compress_level=1)
-    return out.getvalue()
+    pixels = np.asarray(canvas.buffer_rgba()).reshape(height, 4 * width)
+    rows = np.empty((height, 4 * width + 1), dtype=np.uint8)
+    rows[:, 0] = 0                       # filter type "none" for every row
+    rows[:, 1:] = pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)   # 8-bit RGBA
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
 def _float_slider(name, value, lo, hi, step, fmt, description):

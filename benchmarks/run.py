@@ -1,0 +1,196 @@
+"""How fast the explorers answer, measured in a plain Python process (no kernel).
+
+    python benchmarks/run.py          # full run, writes benchmarks/results/latest.md
+    python benchmarks/run.py --tiny   # a few moves of everything; checks the script still works
+
+For every explorer in ``momentum_lib.explorers.EXPLORERS`` it moves each control
+through a fixed sequence of values and times one ``set(...)`` per move: compute,
+blit, PNG encode, up to the new bytes in the ``ipywidgets.Image``. The same
+frames are then drawn the way ``interact`` and the inline backend draw them (a
+new pyplot figure, a full draw, ``savefig(..., bbox_inches="tight")``, close), so
+both ways are measured on the same machine in the same run. Sending the PNG to
+the browser is not included in either (it is the same for both).
+
+It also times ``run`` over 40 000 (β, lr) settings × 100 steps against a Python
+loop calling ``run`` once per setting (timed on a sample, extrapolated), and
+``import momentum_lib`` in fresh interpreters.
+
+No timing is asserted anywhere: machines differ. Numbers are reported, not tested.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("MPLBACKEND", "Agg")   # the inline backend renders with Agg too
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "latest.md"
+FRAME_MS = 1000 / 60
+
+
+def control_sequence(ex, per_control):
+    """A fixed list of single-control moves: each control swept over ``per_control`` values."""
+    import ipywidgets as widgets
+
+    moves = []
+    for key, widget in ex.controls.items():
+        if isinstance(widget, widgets.Text):
+            values = [*ex.text_examples.get(key, []), ex.defaults.get(key, widget.value)]
+            values = values[:per_control] if per_control < len(values) else values
+        elif isinstance(widget, widgets.FloatLogSlider):
+            values = [float(v) for v in widget.base ** np.linspace(widget.min, widget.max, per_control)]
+        elif isinstance(widget, widgets.IntSlider):
+            values = sorted({int(v) for v in np.linspace(widget.min, widget.max, per_control)})
+        elif isinstance(widget, widgets.FloatSlider):
+            values = [float(v) for v in np.linspace(widget.min, widget.max, per_control)]
+        elif hasattr(widget, "options"):
+            values = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        else:
+            continue
+        moves += [(key, v) for v in values]
+        moves.append((key, ex.defaults.get(key, widget.value)))   # back to the default
+    return moves
+
+
+def time_explorer(cls, per_control, interact_every):
+    ex = cls()
+    moves = control_sequence(ex, per_control)
+    ex.set(**{moves[0][0]: moves[0][1]})          # warm-up (first encode, caches)
+    blit, blit_fast = [], []
+    for key, value in moves:
+        t0 = time.perf_counter()
+        ex.set(**{key: value})
+        dt = time.perf_counter() - t0
+        blit.append(dt)
+        if key in ("beta", "lr"):
+            blit_fast.append(dt)
+    ex.reset()
+    slow = []
+    ex.render_interact_way()                     # warm-up: pyplot import and fonts
+    for key, value in moves[::interact_every]:
+        t0 = time.perf_counter()
+        ex.render_interact_way({key: value})
+        slow.append(time.perf_counter() - t0)
+    return {"moves": len(moves), "blit": blit, "blit_beta_lr": blit_fast, "interact": slow}
+
+
+def time_grid(grid, steps, loop_sample):
+    """One vectorised ``run`` over grid × grid settings vs a Python loop over a sample."""
+    from momentum_lib import problems, run
+
+    p = problems.narrow_valley(100.0)
+    beta, lr = np.meshgrid(np.linspace(0.0, 0.99, grid), np.geomspace(0.01, 20.0, grid))
+    reps = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        run(p.grad, p.w0, steps, lr=lr, beta=beta)
+        reps.append(time.perf_counter() - t0)
+    vectorised = min(reps)
+    flat_b, flat_lr = beta.ravel(), lr.ravel()
+    pick = np.linspace(0, flat_b.size - 1, loop_sample).astype(int)
+    t0 = time.perf_counter()
+    for i in pick:
+        run(p.grad, p.w0, steps, lr=float(flat_lr[i]), beta=float(flat_b[i]))
+    loop_sample_time = time.perf_counter() - t0
+    loop_total = loop_sample_time * flat_b.size / loop_sample
+    return {"settings": flat_b.size, "steps": steps, "vectorised": vectorised,
+            "loop_sample": loop_sample, "loop_sample_time": loop_sample_time,
+            "loop_extrapolated": loop_total}
+
+
+def time_import(module, repeats):
+    code = (f"import time; t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t)")
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        times.append(float(out.stdout.strip()))
+    return statistics.median(times)
+
+
+def ms(seconds):
+    return f"{1000 * seconds:.1f}"
+
+
+def percentile(values, q):
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def report(explorer_rows, grid, imports, tiny):
+    lines = []
+    lines.append(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
+                 f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+                 + (" (tiny run: too few moves to trust)" if tiny else ""))
+    lines.append("")
+    lines.append("### Explorer updates (one slider move → new PNG in the Image widget)")
+    lines.append("")
+    lines.append("| explorer | moves | blitted median (ms) | p95 (ms) | β/lr moves median (ms) "
+                 "| interact + inline way median (ms) | p95 (ms) | speed-up (medians) | within a 60 Hz frame? |")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
+    for name, r in explorer_rows.items():
+        med, p95 = statistics.median(r["blit"]), percentile(r["blit"], 95)
+        fast = statistics.median(r["blit_beta_lr"]) if r["blit_beta_lr"] else float("nan")
+        imed, ip95 = statistics.median(r["interact"]), percentile(r["interact"], 95)
+        ok = "yes" if 1000 * med <= FRAME_MS else "no"
+        lines.append(f"| {name} | {r['moves']} | {ms(med)} | {ms(p95)} | {ms(fast)} | {ms(imed)} "
+                     f"| {ms(ip95)} | {imed / med:.0f}× | {ok} |")
+    lines.append("")
+    lines.append("Moves that change the axes or contours (κ, steps, the noise level, the number of "
+                 "gradients) redraw and re-cache the static background, so they make the p95; "
+                 "β and lr moves only blit.")
+    lines.append("")
+    lines.append(f"### `run` over {grid['settings']:,} (β, lr) settings × {grid['steps']} steps "
+                 "(narrow valley, κ = 100)")
+    lines.append("")
+    lines.append("| way | time |")
+    lines.append("|---|---|")
+    lines.append(f"| one vectorised `run` call (best of 3) | {ms(grid['vectorised'])} ms |")
+    lines.append(f"| a Python loop, one `run` per setting (timed on {grid['loop_sample']} settings, "
+                 f"{grid['loop_sample_time']:.2f} s, extrapolated) | {grid['loop_extrapolated']:.1f} s |")
+    lines.append(f"| speed-up | {grid['loop_extrapolated'] / grid['vectorised']:.0f}× |")
+    lines.append("")
+    lines.append("### Imports (fresh interpreter, median)")
+    lines.append("")
+    lines.append("| module | time |")
+    lines.append("|---|---|")
+    for module, t in imports.items():
+        lines.append(f"| `import {module}` | {ms(t)} ms |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a few moves only; no results file")
+    args = parser.parse_args(argv)
+    from momentum_lib.explorers import EXPLORERS
+
+    if args.tiny:
+        per_control, interact_every, grid_n, steps, sample, repeats = 3, 4, 20, 10, 4, 1
+    else:
+        per_control, interact_every, grid_n, steps, sample, repeats = 21, 3, 200, 100, 400, 5
+
+    rows = {}
+    for name in EXPLORERS:
+        rows[name] = time_explorer(EXPLORERS[name], per_control, interact_every)
+        print(f"timed explorer {name}: {rows[name]['moves']} moves", file=sys.stderr)
+    grid = time_grid(grid_n, steps, sample)
+    imports = {m: time_import(m, repeats) for m in ("numpy", "momentum_lib", "momentum_lib.explorers")}
+    text = report(rows, grid, imports, args.tiny)
+    print(text)
+    if not args.tiny:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text("# Benchmark results (`make bench`)\n\n" + text)
+        print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
