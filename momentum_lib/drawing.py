@@ -91,3 +91,90 @@ def show(fig):
     from IPython.display import Image, display
 
     display(Image(data=png_bytes(fig), format="png"))
+
+
+# ---- static figures used by the notebooks -----------------------------------
+
+def gradient_components(g, v=None, *, title=None):
+    """Gradient descent's gradient along and across a valley, step by step.
+
+    Parameters
+    ----------
+    g : array (steps, 2)
+        Gradients of gradient descent; column 0 is along the valley, 1 across.
+    v : array (steps+1, 2), optional
+        Momentum's velocity on the same problem, drawn beside the gradients.
+
+    Returns a ``Figure`` (show it with :func:`show`).
+    """
+    import numpy as np
+
+    g = np.asarray(g, dtype=float)
+    with style():
+        fig = new_figure((10.0, 4.2))
+        axes = fig.subplots(1, 2, sharex=True)
+        t = np.arange(1, len(g) + 1)
+        for ax, col, where in zip(axes, (1, 0), ("across the valley (w₂)", "along the valley (w₁)")):
+            ax.axhline(0.0, color=METHOD_COLOURS["theory"], linewidth=1)
+            ax.plot(t, g[:, col], marker="o", markersize=4, linewidth=1.5,
+                    color=METHOD_COLOURS["sgd"], label="gradient descent: g")
+            if v is not None:
+                vv = np.asarray(v, dtype=float)
+                ax.plot(np.arange(len(vv)), vv[:, col], color=METHOD_COLOURS["momentum"],
+                        label="momentum: velocity v")
+            ax.set(xlabel="step t", title=where)
+            style_axes(ax)
+        axes[0].set_ylabel("component")
+        axes[0].legend(loc="upper right")
+        fig.suptitle(title or "Across, the gradient flips sign every step; along, it is small and steady")
+        fig.tight_layout()
+    return fig
+
+
+def gradient_weights(betas, t=40, *, convention="ema"):
+    """The weight of each past gradient inside v_t, one line per β (log scale)."""
+    import numpy as np
+
+    from . import theory
+
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
+    with style():
+        fig = new_figure((8.0, 4.4))
+        ax = fig.subplots()
+        age = np.arange(t)
+        for beta, colour in zip(betas, colours * 2):
+            w = theory.past_gradient_weights(beta, t, convention=convention)[::-1]
+            ax.plot(age, w, marker="o", markersize=3.5, color=colour,
+                    label=f"β = {beta:g}: window 1/(1−β) = {float(theory.effective_window(beta)):.3g}")
+        ax.set(yscale="log", xlabel="age k of the gradient (steps ago)",
+               ylabel="weight in v", title="Each older gradient counts β times less")
+        ax.legend(loc="lower left")
+        style_axes(ax)
+        fig.tight_layout()
+    return fig
+
+
+def trajectories(paths, *, ylabel="w", title="", styles=None):
+    """Several 1-D trajectories over steps, coloured by ``METHOD_COLOURS[name]``.
+
+    ``paths`` maps a method name (a key of ``METHOD_COLOURS``, or any name with
+    ``styles[name] = {"color": ..., ...}``) to an array of iterates (steps+1,).
+    Later paths are drawn thinner and dashed so coinciding lines stay visible.
+    """
+    import numpy as np
+
+    dashes = ["-", "--", ":", "-.", (0, (5, 2, 1, 2)), (0, (1, 1))]
+    with style():
+        fig = new_figure((9.0, 4.4))
+        ax = fig.subplots()
+        for k, (name, w) in enumerate(paths.items()):
+            kw = {"color": METHOD_COLOURS.get(name, "#444444"), "linestyle": dashes[k % len(dashes)],
+                  "linewidth": max(4.0 - 0.6 * k, 1.5), "label": name}
+            kw.update((styles or {}).get(name, {}))
+            w = np.asarray(w, dtype=float).reshape(len(w), -1)[:, 0]
+            ax.plot(np.arange(len(w)), w, **kw)
+        ax.set(xlabel="step t", ylabel=ylabel, title=title)
+        ax.legend(loc="best")
+        style_axes(ax)
+        fig.tight_layout()
+    return fig
