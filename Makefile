@@ -45,7 +45,8 @@ bench: $(STAMP)
 ## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1.
 present: $(STAMP)
 	JUPYTER_PATH="$(CURDIR)/classroom$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
-	  $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --template=classroom --Voila.ip=127.0.0.1 $(PRESENT_ARGS)
+	  $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --template=classroom --Voila.ip=127.0.0.1 \
+	  --VoilaConfiguration.show_tracebacks=True $(PRESENT_ARGS)
 
 ## Re-record the framework reference trajectories (needs torch, keras, optax; not run by CI).
 conformance: $(STAMP)

@@ -7,6 +7,7 @@ skip with a reason, or fail when ``MOMENTUM_REQUIRE_BROWSER=1`` (CI sets it).
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -275,7 +276,9 @@ def cell_problems(page, cell_selector, raises_ok):
     for cell in page.evaluate(CELL_PROBLEMS, cell_selector):
         for p in cell["problems"]:
             text = p["text"].strip()
-            is_error = p["kind"] == "widget" or "Traceback" in text or "Error" in text
+            # Python tracebacks, "SomethingError: ...", and Voila's "There was an error
+            # when executing cell [n]" (what it shows when tracebacks are hidden).
+            is_error = p["kind"] == "widget" or re.search(r"traceback|error", text, re.IGNORECASE)
             if cell["index"] in raises_ok and p["kind"] == "stderr":
                 continue
             (errors if is_error else warnings).append(f"cell {cell['index']}: {text[:600]}")

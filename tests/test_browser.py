@@ -189,9 +189,13 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record):
             "() => parseFloat(getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon') || document.body).fontSize)")
         assert size >= 20, f"{nb.name}: body text {size}px, classroom style not applied"
 
-        # Voila wraps each notebook cell in <div cell-index="k"> (k from 1).
+        # Voila wraps each notebook cell in <div cell-index="k"> (k from 1); it stops
+        # rendering at the first unexpected error.
+        n_cells = len(json.loads(nb.read_text())["cells"])
+        rendered = page.locator("#rendered_cells div[cell-index]").count()
         errors, warnings = bs.cell_problems(page, "#rendered_cells div[cell-index]", bs.raises_exception_cells(nb))
         assert not errors, f"{nb.name}: error output in classroom mode:\n" + "\n".join(errors)
+        assert rendered == n_cells, f"{nb.name}: Voila rendered {rendered} of {n_cells} cells"
         page.screenshot(path=str(shots_dir("voila") / f"{nb.stem}.png"))
 
         result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("voila") / nb.stem))
