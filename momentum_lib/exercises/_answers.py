@@ -23,7 +23,7 @@ def describe(obj, limit=40):
     try:
         text = repr(obj)
     except Exception:
-        text = f"a {type(obj).__name__} object"
+        text = f"an object of type {type(obj).__name__}"
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
