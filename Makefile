@@ -48,9 +48,12 @@ present: $(STAMP)
 	  $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --template=classroom --Voila.ip=127.0.0.1 \
 	  --VoilaConfiguration.show_tracebacks=True $(PRESENT_ARGS)
 
-## Re-record the framework reference trajectories (needs torch, keras, optax; not run by CI).
-conformance: $(STAMP)
-	$(BIN)/python tests/record_conformance.py
+## Re-record the framework reference trajectories. Not run by CI: it needs torch==2.13.0,
+## keras (jax backend), jax and optax in a separate environment, e.g.
+##   python3 -m venv ../fwenv && ../fwenv/bin/pip install torch==2.13.0 keras jax optax
+FWPYTHON ?= ../fwenv/bin/python
+conformance:
+	PYTHONPATH=$(CURDIR) $(FWPYTHON) tests/record_conformance.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

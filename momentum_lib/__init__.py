@@ -9,13 +9,13 @@ papers). Drawing and widgets live in ``momentum_lib.drawing`` and
 they are imported themselves.
 """
 
-from . import problems, theory
+from . import frameworks, problems, theory
 from .rules import momentum_step, nesterov_step, sgd_step
 from .trace import TraceTable, trace_table
 from .trajectory import RunResult, run
 
 __all__ = [
     "sgd_step", "momentum_step", "nesterov_step", "run", "RunResult",
-    "trace_table", "TraceTable", "problems", "theory",
+    "trace_table", "TraceTable", "problems", "theory", "frameworks",
 ]
 __version__ = "0.1.0"
