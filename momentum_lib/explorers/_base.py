@@ -86,6 +86,7 @@ button ``explorer-reset``, the figure ``Image`` ``explorer-figure`` and the
 status ``HTML`` ``explorer-status``.
 """
 
+import base64
 import io
 import math
 import numbers
@@ -342,8 +343,21 @@ class Explorer:
         """The current frame as PNG bytes."""
         return bytes(self.image.value)
 
+    def __repr__(self):
+        values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
+        return f"{type(self).__name__}({values})"
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # The live widget, plus the current frame as a PNG and a short text: front ends
+        # with a widget manager show the widget (its renderer ranks first); GitHub,
+        # nbviewer and HTML export, which have none, show the PNG instead.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/plain"] = repr(self)
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        return bundle
 
     # ---- machinery ------------------------------------------------------------
     def _checked(self, values):

@@ -29,6 +29,21 @@ def valley_runs(kappa, lr, beta, steps):
     return p, run(p.grad, p.w0, steps, lr=lr, beta=np.array([0.0, beta]), loss_fn=p.loss)
 
 
+def level_sets(kappa, n_levels=9, n_points=120):
+    """Contours of J = ½(w₁²/κ + w₂²) as one polyline: ellipses with semi-axes √(2cκ), √(2c).
+
+    Levels are spaced geometrically from 0.02 to the loss at the view's corner;
+    ellipses are separated by NaN so a single ``Line2D`` draws them all.
+    """
+    top = 0.5 * (XLIM[0] ** 2 / kappa + YLIM[1] ** 2)
+    theta = np.append(np.linspace(0.0, 2 * np.pi, n_points), np.nan)
+    xs, ys = [], []
+    for c in np.geomspace(0.02, top, n_levels):
+        xs.append(np.sqrt(2 * c * kappa) * np.cos(theta))
+        ys.append(np.sqrt(2 * c) * np.sin(theta))
+    return clip(np.concatenate(xs), *XLIM), clip(np.concatenate(ys), *YLIM)
+
+
 class ValleyExplorer(Explorer):
     """β, lr, κ and the number of steps for gradient descent vs momentum in a valley."""
 
@@ -77,7 +92,7 @@ class ValleyExplorer(Explorer):
         return head + f"gradient descent {sgd}, momentum {mom}"
 
     def static_key(self, values):
-        return (values["kappa"], values["steps"])
+        return values["steps"]        # the loss panel's step axis
 
     def build(self, fig, values):
         scene = Scene(fig)
@@ -86,13 +101,14 @@ class ValleyExplorer(Explorer):
         ax.set(xlim=XLIM, ylim=YLIM, xlabel="w₁ (along the valley)", ylabel="w₂ (across)")
         ax.plot([0], [0], marker="*", markersize=16, color="black", linestyle="none", zorder=3)
         ax.plot([-3], [1], marker="o", markersize=8, color="black", linestyle="none", zorder=3)
-        scene.contours = None
+        # Level sets drawn as one line (ellipses split by NaN) so a κ move only blits.
+        scene.contours = scene.animated(ax.plot([], [], color="#BBBBBB", linewidth=1)[0])
         scene.paths = {}
         for method, label in (("sgd", "gradient descent"), ("momentum", "momentum")):
             line, = ax.plot([], [], color=METHOD_COLOURS[method], marker="o", markersize=3.5,
                             linewidth=2, label=label)
             scene.paths[method] = scene.animated(line)
-        ax.legend(loc="lower right", fontsize=TICK_SIZE, framealpha=0.9)
+        scene.animated(ax.legend(loc="lower right", fontsize=TICK_SIZE, framealpha=0.9))
 
         lx = scene.loss_ax = fig.add_subplot(grid[1])
         lx.set(yscale="log", ylim=LOSS_LIM, xlabel="step t", ylabel="loss J(w)")
@@ -103,18 +119,10 @@ class ValleyExplorer(Explorer):
         return scene
 
     def restyle(self, scene, values):
-        kappa = values["kappa"]
-        if scene.contours is not None:
-            scene.contours.remove()
-        x = np.linspace(*XLIM, 160)
-        y = np.linspace(*YLIM, 90)
-        X, Y = np.meshgrid(x, y)
-        J = 0.5 * (X * X / kappa + Y * Y)
-        levels = np.geomspace(0.02, 0.5 * (XLIM[0] ** 2 / kappa + YLIM[1] ** 2), 9)
-        scene.contours = scene.ax.contour(X, Y, J, levels=levels, colors="#BBBBBB", linewidths=1)
         scene.loss_ax.set_xlim(0, values["steps"])
 
     def update(self, scene, result, values):
+        scene.contours.set_data(*level_sets(values["kappa"]))
         w = result.w
         for row, method in enumerate(("sgd", "momentum")):
             scene.paths[method].set_data(clip(w[:, row, 0], *XLIM), clip(w[:, row, 1], *YLIM))
