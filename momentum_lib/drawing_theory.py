@@ -44,12 +44,20 @@ def critical_damping_beta(lr, lam):
 
 
 def draw_valley(ax, kappa, xlim, ylim, *, start=None, levels=9):
-    """Grey contours of J = ½(w₁²/κ + w₂²), the minimum as a star, the start as a dot."""
+    """Grey contours of J = ½(w₁²/κ + w₂²), the minimum as a star, the start as a dot.
+
+    Contour levels are spaced geometrically when the view holds the minimum and
+    evenly across the view otherwise (a zoomed-in detail).
+    """
     x, y = np.linspace(*xlim, 200), np.linspace(*ylim, 120)
     X, Y = np.meshgrid(x, y)
     J = 0.5 * (X * X / kappa + Y * Y)
-    top = 0.5 * (max(abs(v) for v in xlim) ** 2 / kappa + max(abs(v) for v in ylim) ** 2)
-    cs = ax.contour(X, Y, J, levels=np.geomspace(0.01, top, levels), colors="#BBBBBB", linewidths=1)
+    holds_minimum = xlim[0] < 0 < xlim[1] and ylim[0] < 0 < ylim[1]
+    if holds_minimum:
+        steps = np.geomspace(0.01, J.max(), levels)
+    else:
+        steps = np.linspace(J.min(), J.max(), levels + 2)[1:-1]
+    cs = ax.contour(X, Y, J, levels=steps, colors="#BBBBBB", linewidths=1)
     ax.plot([0], [0], marker="*", markersize=16, color="black", linestyle="none", zorder=4)
     if start is not None:
         ax.plot([start[0]], [start[1]], marker="o", markersize=8, color="black",
@@ -85,8 +93,8 @@ def draw_lookahead(ax, la, *, lr, beta):
     _arrow(ax, w, la.w_nesterov, METHOD_COLOURS["nesterov"], "Nesterov's step", ls="--", lw=1.8)
     ax.plot(*w, "o", color="black", markersize=8, zorder=6)
     ax.plot(*look, "o", color=METHOD_COLOURS["lookahead"], markersize=8, zorder=6)
-    ax.annotate("w", w, textcoords="offset points", xytext=(-18, 6), fontsize=TICK_SIZE + 2)
-    ax.annotate("w_look", look, textcoords="offset points", xytext=(8, 6), fontsize=TICK_SIZE + 2,
+    ax.annotate("w", w, textcoords="offset points", xytext=(-22, 4), fontsize=TICK_SIZE + 2)
+    ax.annotate("w_look", look, textcoords="offset points", xytext=(-62, -6), fontsize=TICK_SIZE + 2,
                 color=METHOD_COLOURS["lookahead"])
 
 

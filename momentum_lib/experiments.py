@@ -273,6 +273,43 @@ def sutskever_lookahead(theta, mu):
     return theta + mu * v
 
 
+class Overshoot(NamedTuple):
+    """One method's run and how it approached the minimum.
+
+    run : the ``RunResult``
+    overshoot : largest distance past the minimum per coordinate (``overshoot``)
+    settled : first step from which it stays within ``tol`` (``settling_step``; −1: never)
+    """
+
+    run: object
+    overshoot: np.ndarray
+    settled: int
+
+
+def compare_overshoot(problem, *, lr, beta, steps, tol, methods=("momentum", "nesterov"),
+                      convention="ema"):
+    """Run each of ``methods`` from ``problem.w0`` with the same lr and β and measure the overshoot.
+
+    Returns
+    -------
+    dict
+        ``{method: Overshoot}``.
+
+    Examples
+    --------
+    >>> out = compare_overshoot(problems.parabola(), lr=2.0, beta=0.9, steps=100, tol=0.05)
+    >>> print(f"{out['momentum'].overshoot[0]:.3f} {out['nesterov'].overshoot[0]:.3f}")
+    0.709 0.333
+    """
+    out = {}
+    for method in methods:
+        r = run(problem.grad, problem.w0, steps, lr=lr, beta=beta, method=method,
+                convention=convention)
+        out[method] = Overshoot(r, overshoot(r.w, problem.minimum),
+                                int(settling_step(r.w, problem.minimum, tol)))
+    return out
+
+
 # --- scanning (lr, β) ----------------------------------------------------------------------
 
 

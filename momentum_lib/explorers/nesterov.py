@@ -11,7 +11,7 @@ coordinate across the valley, w₂, step by step, so the overshoot past the floo
 import ipywidgets as widgets
 import numpy as np
 
-from .. import experiments, problems, run
+from .. import experiments, problems
 from ..drawing import METHOD_COLOURS, TICK_SIZE
 from ..drawing_theory import draw_valley
 from ._base import Explorer, Scene, clip
@@ -22,20 +22,6 @@ STEPS = 120
 TOL = 0.05                     # "settled": within this distance of the minimum for good
 METHODS = ("momentum", "nesterov")
 LABELS = {"momentum": "momentum", "nesterov": "Nesterov"}
-
-
-def momentum_vs_nesterov(kappa, lr, beta, steps=STEPS, tol=TOL):
-    """Both runs on the valley plus their overshoot (along, across) and settling step."""
-    p = problems.narrow_valley(kappa)
-    out = {}
-    for method in METHODS:
-        r = run(p.grad, p.w0, steps, lr=lr, beta=beta, method=method)
-        out[method] = {
-            "run": r,
-            "overshoot": experiments.overshoot(r.w, p.minimum),
-            "settled": int(experiments.settling_step(r.w, p.minimum, tol)),
-        }
-    return out
 
 
 class NesterovExplorer(Explorer):
@@ -54,17 +40,19 @@ class NesterovExplorer(Explorer):
             layout=widgets.Layout(width="340px"))}
 
     def compute(self, values):
-        return momentum_vs_nesterov(values["kappa"], values["lr"], values["beta"])
+        p = problems.narrow_valley(values["kappa"])
+        return experiments.compare_overshoot(p, lr=values["lr"], beta=values["beta"], steps=STEPS,
+                                             tol=TOL, methods=METHODS)
 
     def summary(self, result, values):
         m, n = result["momentum"], result["nesterov"]
         return {
-            "diverged_at": int(m["run"].diverged_at),
-            "nesterov_diverged_at": int(n["run"].diverged_at),
-            "overshoot_momentum": float(m["overshoot"][1]),
-            "overshoot_nesterov": float(n["overshoot"][1]),
-            "settled_momentum": m["settled"],
-            "settled_nesterov": n["settled"],
+            "diverged_at": int(m.run.diverged_at),
+            "nesterov_diverged_at": int(n.run.diverged_at),
+            "overshoot_momentum": float(m.overshoot[1]),
+            "overshoot_nesterov": float(n.overshoot[1]),
+            "settled_momentum": m.settled,
+            "settled_nesterov": n.settled,
         }
 
     def message(self, summary, values):
@@ -119,6 +107,6 @@ class NesterovExplorer(Explorer):
     def update(self, scene, result, values):
         t = np.arange(STEPS + 1)
         for method in METHODS:
-            w = result[method]["run"].w
+            w = result[method].run.w
             scene.paths[method].set_data(clip(w[:, 0], *XLIM), clip(w[:, 1], *YLIM))
             scene.across[method].set_data(t, clip(w[:, 1], *YLIM))
