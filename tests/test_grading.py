@@ -4,7 +4,8 @@ The sample notebooks were made from notebooks/06_exercises.ipynb (answers filled
 with library calls, as a student would):
 
   all_correct    every answer right                                    -> 12/12
-  partly_wrong   ex1, ex3, ex6, ex8, ex11, ex12 wrong; ex4, ex9 blank    -> 4/12
+  partly_wrong   ex1, ex3, ex6, ex8, ex11, ex12 wrong; ex9 unreadable text
+                 (counted wrong); ex4 blank                             -> 4/12
   raises         a scratch cell raises before ex3; ex4's answer cell raises
                  (answer would keep ex3's value: not scored); ex9's check
                  cell has a typo (NameError)                            -> 10/12
@@ -36,7 +37,7 @@ EXPECTED_SCORES = {
 # CSV marks: 1 correct, 0 wrong, empty when not answered / no check cell.
 EXPECTED_MARKS = {
     "all_correct.ipynb": "1 1 1 1 1 1 1 1 1 1 1 1",
-    "partly_wrong.ipynb": "0 1 0 _ 1 0 1 0 _ 1 0 0",
+    "partly_wrong.ipynb": "0 1 0 _ 1 0 1 0 0 1 0 0",
     "raises.ipynb": "1 1 1 _ 1 1 1 1 _ 1 1 1",
     "hangs.ipynb": "1 1 1 1 1 1 1 1 1 1 1 1",
     "missing_cells.ipynb": "1 1 1 1 _ _ _ 1 1 1 1 _",
@@ -129,7 +130,15 @@ def test_the_command_line_prints_the_table_and_writes_the_csv(tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     lines = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines() if line}
-    assert lines["partly_wrong.ipynb"] == "4/12 ✘ ✔ ✘ · ✔ ✘ ✔ ✘ · ✔ ✘ ✘".split()
+    assert lines["partly_wrong.ipynb"] == "4/12 ✘ ✔ ✘ · ✔ ✘ ✔ ✘ ✘ ✔ ✘ ✘".split()
     assert lines["malformed.ipynb"][:13] == ["0/12"] + ["–"] * 12
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert [r[1] for r in rows[1:]] == ["4", "0"]
+
+
+def test_a_recorded_answer_is_checked_again_by_the_grader():
+    assert grading._regrade("ex3", ("b", None)) == "correct"
+    assert grading._regrade("ex3", ("a", None)) == "wrong"
+    assert grading._regrade("ex3", (None, None)) == "blank"
+    assert grading._regrade("ex3", (None, "expected one of a–d")) == "wrong"
+    assert grading._regrade("ex1", ([0.01, -0.5], None)) == "wrong"

@@ -231,8 +231,12 @@ def check(exercise_id, answer):
 
     Examples
     --------
-    >>> print(check("ex1", None))
-    … Not answered yet — ex1: ...
+    >>> check("ex6", None).status
+    'blank'
+    >>> check("ex6", "1/2").correct
+    False
+    >>> check("ex3", [1, 2]).status
+    'unreadable'
     """
     try:
         ex = _exercise(exercise_id)

@@ -71,17 +71,19 @@ def _recorded(path):
     for line in text.splitlines():
         try:
             entry = json.loads(line)
-            answers[str(entry["exercise"])] = entry.get("answer")
+            answers[str(entry["exercise"])] = (entry.get("answer"), entry.get("problem"))
         except Exception:
             continue  # a line damaged by a crash or by student code is skipped
     return answers
 
 
-def _regrade(exercise_id, answer):
+def _regrade(exercise_id, recorded):
+    """Check a recorded answer again, in the grader's own process."""
     from . import check
 
+    answer, problem = recorded
     if answer is None:
-        return "blank"
+        return "wrong" if problem else "blank"  # unreadable counts as answered, and wrong
     if isinstance(answer, list):
         answer = tuple(answer)
     return "correct" if check(exercise_id, answer).correct else "wrong"
