@@ -330,8 +330,8 @@ class Explorer:
         return self
 
     def reset(self):
-        """Back to the starting values."""
-        return self.set(**self._initial)
+        """Back to the starting values (returns nothing, so a cell ending in it stays quiet)."""
+        self.set(**self._initial)
 
     def snapshot(self):
         """The current frame as an ``IPython.display.Image`` (kept by static renderers)."""
