@@ -219,6 +219,33 @@ def test_sutskever_lookahead_by_hand():
                                [[1.0, 2.0], [0.25, 0.5], [-0.25, 1.75]])
 
 
+def test_compare_overshoot_nesterov_overshoots_less_on_a_parabola():
+    # Closed-form check of the first overshoot: with lr·(1−β) = α and c = 1 the EMA
+    # iteration is Polyak's with α; momentum's overshoot must exceed Nesterov's, and
+    # β = 0 must make the two identical (zero velocity: the same gradient).
+    p = problems.parabola(1.0, w0=1.0)
+    out = ex.compare_overshoot(p, lr=2.0, beta=0.9, steps=200, tol=0.05)
+    m, n = out["momentum"], out["nesterov"]
+    assert m.overshoot[0] > n.overshoot[0] > 0
+    assert m.settled > n.settled > 0
+    np.testing.assert_allclose(m.overshoot, ex.overshoot(m.run.w, 0.0))
+    same = ex.compare_overshoot(p, lr=0.5, beta=0.0, steps=50, tol=0.05)
+    np.testing.assert_array_equal(same["momentum"].run.w, same["nesterov"].run.w)
+
+
+def test_compare_overshoot_first_overshoot_by_hand():
+    # Momentum, EMA form, lr = 2, β = 0.9 on J = w²/2 from w = 1, transcribed by hand:
+    # v ← 0.9v + 0.1w, w ← w − 2v, iterate until w turns back after crossing 0.
+    w, v, lowest = 1.0, 0.0, 0.0
+    for _ in range(60):
+        v = 0.9 * v + 0.1 * w
+        w = w - 2.0 * v
+        lowest = min(lowest, w)
+    out = ex.compare_overshoot(problems.parabola(1.0), lr=2.0, beta=0.9, steps=60, tol=0.05,
+                               methods=("momentum",))
+    assert out["momentum"].overshoot[0] == pytest.approx(-lowest, rel=1e-12)
+
+
 # --- scanning (lr, β) ----------------------------------------------------------------------
 
 
