@@ -65,7 +65,7 @@ EX8 = 0.05 * (1 - 0.95)                             # REFERENCE §2: EMA lr η =
 EX9 = -0.03 * _torch_buffer(GRADS[:3], 0.9)         # REFERENCE §2: Keras m = −η·b_torch
 EX11 = (_lowest(False), _lowest(True))
 EX12 = math.log(0.5) / math.log(0.95)
-CHOICES = {"ex3": "b", "ex4": "b", "ex5": "b", "ex10": "a"}
+CHOICES = {"ex3": "c", "ex4": "d", "ex5": "a", "ex10": "b"}
 
 
 def test_the_answers_agree_with_the_library():
@@ -100,7 +100,7 @@ def test_the_stability_edge_is_where_run_starts_to_diverge():
     assert not inside.diverged.any() and outside.diverged.all()
 
 
-def test_momentum_overshoots_more_than_nesterov_so_ex10_is_a():
+def test_momentum_overshoots_more_than_nesterov_so_ex10_is_b():
     assert EX11[0] < EX11[1] < 0   # momentum goes further past 0
 
 

@@ -137,7 +137,7 @@ def test_the_command_line_prints_the_table_and_writes_the_csv(tmp_path):
 
 
 def test_a_recorded_answer_is_checked_again_by_the_grader():
-    assert grading._regrade("ex3", ("b", None)) == "correct"
+    assert grading._regrade("ex3", ("c", None)) == "correct"
     assert grading._regrade("ex3", ("a", None)) == "wrong"
     assert grading._regrade("ex3", (None, None)) == "blank"
     assert grading._regrade("ex3", (None, "expected one of a–d")) == "wrong"
