@@ -37,6 +37,7 @@ tests recompute every answer from the library and the theory and assert that
 import html
 import json
 import os
+import re
 from functools import lru_cache
 
 from . import _answers, _key
@@ -84,6 +85,14 @@ def tolerance(exercise_id):
     return f"a number within {ex['tolerance_text']}"
 
 
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _html_line(text):
+    """Escaped text; `backticked` pieces (calls a learner may copy) shown as code."""
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text).strip())
+
+
 class _Box:
     """A message that renders as a boxed note in Jupyter and as text in a terminal."""
 
@@ -103,7 +112,7 @@ class _Box:
 
     def _repr_html_(self):
         symbol, word, colour, background = _STYLES[self.status]
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
+        items = "".join(f"<li>{_html_line(line)}</li>" for line in self.lines)
         body = f"<ul style='margin:0.3em 0 0 0'>{items}</ul>" if items else ""
         return (
             f"<div style='border-left:6px solid {colour};background:{background};"
@@ -147,10 +156,10 @@ class Hint(_Box):
     __repr__ = __str__
 
     def _repr_html_(self):
-        items = "".join(f"<p style='margin:0.3em 0'>{html.escape(x)}</p>" for x in self.lines)
+        items = "".join(f"<p style='margin:0.3em 0'>{_html_line(x)}</p>" for x in self.lines)
         return (
             "<div style='border-left:6px solid #56B4E9;background:#eef7fc;padding:0.4em 0.8em;"
-            f"color:#111'><strong>💡 Hint</strong> — {html.escape(self.headline)}{items}</div>"
+            f"color:#111'><strong>Hint</strong> — {html.escape(self.headline)}{items}</div>"
         )
 
 
@@ -174,7 +183,7 @@ def _unknown(exercise_id):
     return CheckResult(
         _answers.describe(exercise_id), "unknown",
         f"{_answers.describe(exercise_id)} is not an exercise id",
-        [f"The exercises are {ids[0]} … {ids[-1]}, written in quotes: check(\"{ids[0]}\", answer)."],
+        [f"The exercises are {ids[0]} … {ids[-1]}, written in quotes: `check(\"{ids[0]}\", answer)`."],
     )
 
 
@@ -247,13 +256,13 @@ def check(exercise_id, answer):
         if problem == "blank":
             _record(xid, None, None)
             return CheckResult(xid, "blank", f"{xid}: {ex['title']}", [
-                f"Replace  answer = None  with your answer, e.g.  answer = {ex['example']}, "
+                f"Replace `answer = None` with your answer, e.g. `answer = {ex['example']}`, "
                 "then run the check again.",
             ])
         if problem is not None:
             _record(xid, None, problem)
             return CheckResult(xid, "unreadable", f"{xid}: {problem}.", [
-                f"Ask for a hint with  hint(\"{xid}\").",
+                f"Ask for a hint with `hint(\"{xid}\")`.",
             ])
         _record(xid, list(value) if isinstance(value, tuple) else value, None)
         return _verdict(ex, value)
@@ -271,7 +280,7 @@ def _verdict(ex, value):
     parts = [ok for ok, _ in graded]
     if all(parts):
         return CheckResult(xid, "correct", f"{xid}: {ex['title']}",
-                           [f"See the worked solution with  solution(\"{xid}\")  if you like."],
+                           [f"See the worked solution with `solution(\"{xid}\")` if you like."],
                            parts if ex["kind"] == "pair" else None)
     lines = []
     if ex["kind"] == "pair":
@@ -283,7 +292,7 @@ def _verdict(ex, value):
         lines += graded[0][1]
     if ex["kind"] != "choice" and not any(graded[p][1] for p in range(len(graded))):
         lines.append(f"Accepted: {tolerance(xid)}.")
-    lines.append(f"Ask for a hint with  hint(\"{xid}\");  solution(\"{xid}\")  shows the "
+    lines.append(f"Ask for a hint with `hint(\"{xid}\")`; `solution(\"{xid}\")` shows the "
                  "worked solution.")
     return CheckResult(xid, "incorrect", f"{xid}: {ex['title']}", lines,
                        parts if ex["kind"] == "pair" else None)
@@ -310,7 +319,7 @@ def hint(exercise_id, level=None):
         level = 1
     text = _key.reveal(salt, f"{xid}/hint/{level - 1}", hints[level - 1])
     more = (f"Ask again for hint {level + 1} of {len(hints)}." if level < len(hints)
-            else f"That was the last hint; solution(\"{xid}\") shows the worked solution.")
+            else f"That was the last hint; `solution(\"{xid}\")` shows the worked solution.")
     return Hint(f"{xid}, hint {level} of {len(hints)}", [text, more])
 
 
