@@ -10,14 +10,13 @@ coordinate across the valley, w₂, step by step, so the overshoot past the floo
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import experiments, problems
 from ..drawing import METHOD_COLOURS, TICK_SIZE
-from ..drawing_theory import draw_valley
 from ._base import Explorer, Scene, clip
+from .valley import XLIM, YLIM, level_sets
 
-XLIM = (-3.6, 2.4)
-YLIM = (-1.7, 1.7)
 STEPS = 120
 TOL = 0.05                     # "settled": within this distance of the minimum for good
 METHODS = ("momentum", "nesterov")
@@ -74,15 +73,13 @@ class NesterovExplorer(Explorer):
                 f"from: momentum {settled(summary['settled_momentum'])}, "
                 f"Nesterov {settled(summary['settled_nesterov'])}")
 
-    def static_key(self, values):
-        return values["kappa"]
-
     def build(self, fig, values):
         scene = Scene(fig)
         grid = fig.add_gridspec(1, 2, width_ratios=(1.5, 1.0))
         ax = scene.ax = fig.add_subplot(grid[0])
         ax.set(xlim=XLIM, ylim=YLIM, xlabel="w₁ (along the valley)", ylabel="w₂ (across)")
-        scene.contours = None
+        # level sets as one blitted line (ellipses split by NaN): a κ move redraws no background
+        scene.contours = scene.animated(ax.plot([], [], color="#BBBBBB", lw=1)[0])
         scene.paths, scene.across = {}, {}
         wx = scene.w_ax = fig.add_subplot(grid[1])
         wx.axhline(0.0, color="black", lw=1)
@@ -93,18 +90,19 @@ class NesterovExplorer(Explorer):
             scene.paths[method] = scene.animated(ax.plot(
                 [], [], color=colour, marker="o", markersize=3.5, lw=2, label=LABELS[method])[0])
             scene.across[method] = scene.animated(wx.plot([], [], color=colour, lw=2)[0])
-        ax.legend(loc="lower right", fontsize=TICK_SIZE, framealpha=0.9)
+        # start and minimum on top of contours and paths, so animated as well
+        scene.animated(ax.plot([-3.0], [1.0], marker="o", markersize=8, color="black", ls="none")[0])
+        scene.animated(ax.plot([0], [0], marker="*", markersize=16, color="black", ls="none",
+                               markeredgecolor="white")[0])
+        # the legend sits where no line passes (blitted lines would cross a static legend)
+        wx.legend([Line2D([], [], color=METHOD_COLOURS[m], lw=2) for m in METHODS],
+                  [LABELS[m] for m in METHODS], loc="upper right", fontsize=TICK_SIZE,
+                  framealpha=0.9)
         fig.suptitle(self.title, fontsize=15)
-        self.restyle(scene, values)
         return scene
 
-    def restyle(self, scene, values):
-        if scene.contours is not None:
-            scene.contours.remove()
-        scene.contours = draw_valley(scene.ax, values["kappa"], XLIM, YLIM, start=(-3.0, 1.0))
-        scene.ax.set_aspect("auto")
-
     def update(self, scene, result, values):
+        scene.contours.set_data(*level_sets(values["kappa"]))
         t = np.arange(STEPS + 1)
         for method in METHODS:
             w = result[method].run.w

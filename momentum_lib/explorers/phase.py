@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import experiments, problems, run, theory
 from ..drawing import METHOD_COLOURS, TICK_SIZE
@@ -93,7 +94,7 @@ class PhaseExplorer(Explorer):
         return ""
 
     def status(self, summary, values):
-        return (f"κ = {values['kappa']:.3g} · at η = {values['lr']:.2f}, β = {values['beta']:.2f}: "
+        return (f"κ = {values['kappa']:.4g} · at η = {values['lr']:.2f}, β = {values['beta']:.2f}: "
                 f"rate {summary['rate_theory']:.4f} in theory, {summary['rate_measured']:.4f} "
                 f"measured · optimum η* = {summary['optimal_lr']:.2f}, β* = "
                 f"{summary['optimal_beta']:.3f}, rate {summary['optimal_rate']:.4f}")
@@ -121,7 +122,12 @@ class PhaseExplorer(Explorer):
                                             label="simulated")[0])
         scene.envelope = scene.animated(lx.plot([], [], color=METHOD_COLOURS["theory"], ls="--",
                                                 lw=2, label="J₀·rate^(2t)")[0])
-        lx.legend(loc="lower left", fontsize=TICK_SIZE - 1, framealpha=0.9)
+        # proxies in the upper right, which a decaying loss never crosses (blitted lines
+        # would be drawn over a static legend)
+        lx.legend([Line2D([], [], color=METHOD_COLOURS["momentum"]),
+                   Line2D([], [], color=METHOD_COLOURS["theory"], ls="--", lw=2)],
+                  ["simulated", "J₀·rate^(2t)"], loc="upper right", fontsize=TICK_SIZE - 1,
+                  framealpha=0.9)
         fig.suptitle(self.title, fontsize=15)
         return scene
 
