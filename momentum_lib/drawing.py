@@ -146,7 +146,7 @@ def gradient_weights(betas, t=40, *, convention="ema"):
             w = theory.past_gradient_weights(beta, t, convention=convention)[::-1]
             ax.plot(age, w, marker="o", markersize=3.5, color=colour,
                     label=f"β = {beta:g}: window 1/(1−β) = {float(theory.effective_window(beta)):.3g}")
-        ax.set(yscale="log", xlabel="age k of the gradient (steps ago)",
+        ax.set(yscale="log", ylim=(1e-4, 1.0), xlabel="age k of the gradient (steps ago)",
                ylabel="weight in v", title="Each older gradient counts β times less")
         ax.legend(loc="lower left")
         style_axes(ax)
