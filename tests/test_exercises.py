@@ -506,3 +506,22 @@ def test_hiding_round_trips_and_is_not_plain_text():
     blob = _key.hide("s", "label", "the answer is 0.0085265")
     assert "0.0085265" not in blob
     assert _key.reveal("s", "label", blob) == "the answer is 0.0085265"
+
+
+def test_the_rounded_values_reference_quotes_are_accepted():
+    # REFERENCE §1: Δw_momentum = −0.0085265; weights 0.0387 (t = 10) and 0.000573 (t = 50).
+    assert check("ex1", (0.01, -0.00853)).correct
+    assert check("ex2", (0.0387, 0.000573)).correct
+    assert check("ex12", 13.5).correct and check("ex7", 0.605).correct
+
+
+def test_the_command_line_lists_the_exercises_and_exports_the_key(tmp_path, capsys):
+    from momentum_lib.exercises.__main__ import main
+
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listed] == exercises.exercise_ids()
+    spec = tmp_path / "spec.json"
+    assert main(["key-export", str(spec)]) == 0
+    exported = json.loads(spec.read_text(encoding="utf-8"))
+    assert exported == _key.export(_key.load())
