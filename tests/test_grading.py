@@ -142,3 +142,16 @@ def test_a_recorded_answer_is_checked_again_by_the_grader():
     assert grading._regrade("ex3", (None, None)) == "blank"
     assert grading._regrade("ex3", (None, "expected one of a–d")) == "wrong"
     assert grading._regrade("ex1", ([0.01, -0.5], None)) == "wrong"
+
+
+def test_a_kernel_that_dies_keeps_what_was_recorded_before(tmp_path):
+    import nbformat
+
+    nb = nbformat.read(SAMPLES / "all_correct.ipynb", as_version=4)
+    after_ex4 = next(i for i, c in enumerate(nb.cells) if 'check("ex4"' in c.source) + 1
+    nb.cells.insert(after_ex4, nbformat.v4.new_code_cell("import os; os._exit(1)"))
+    path = tmp_path / "dies.ipynb"
+    nbformat.write(nb, path)
+    g = grading.grade_notebook(path, IDS, timeout=TIMEOUT)
+    assert g.score == 4 and [g.results[x] for x in ("ex4", "ex5")] == ["correct", "blank"]
+    assert any("kernel died" in n for n in g.notes)
