@@ -36,9 +36,10 @@ def rate_nines(rates):
 def critical_damping_beta(lr, lam):
     """β on the critical-damping curve of curvature λ (PyTorch form, α = lr): (1 − √(lr·λ))².
 
-    Both branches: for lr·λ < 1 below it the direction creeps (real roots) and above
-    it ripples; for lr·λ > 1 it is the edge past which even the ripples die out
-    monotonically in modulus √β. Between the two branches the roots are complex.
+    The direction's roots are complex — its error ripples and shrinks by exactly √β
+    per step — iff β lies above this curve. Below it the roots are real: for
+    lr·λ < 1 the error creeps to zero without crossing it, for lr·λ > 1 it flips
+    sign every step.
     """
     return (1.0 - np.sqrt(np.asarray(lr, dtype=float) * lam)) ** 2
 
