@@ -108,12 +108,15 @@ class ValleyExplorer(Explorer):
             line, = ax.plot([], [], color=METHOD_COLOURS[method], marker="o", markersize=3.5,
                             linewidth=2, label=label)
             scene.paths[method] = scene.animated(line)
-        scene.animated(ax.legend(loc="lower right", fontsize=TICK_SIZE, framealpha=0.9))
 
         lx = scene.loss_ax = fig.add_subplot(grid[1])
         lx.set(yscale="log", ylim=LOSS_LIM, xlabel="step t", ylabel="loss J(w)")
         scene.losses = {m: scene.animated(lx.plot([], [], color=METHOD_COLOURS[m])[0])
                         for m in ("sgd", "momentum")}
+        # In the loss panel's empty top right, not over the contours: it stays in the
+        # cached background (an animated legend would re-render its text on every move).
+        lx.legend(handles=list(scene.paths.values()), loc="upper right", fontsize=TICK_SIZE,
+                  framealpha=1.0)
         fig.suptitle(self.title, fontsize=16)
         self.restyle(scene, values)
         return scene
