@@ -4,7 +4,8 @@ Each function is pure and returns numbers; the notebooks draw and print them.
 
 - ``source_post_losses`` reruns the source post's β experiment exactly as its code is
   written, and ``SOURCE_POST_CLAIM`` keeps, as a quotation, the table the post printed.
-- ``overshoot``, ``settling_step``, ``error_norms`` and ``measured_rate`` measure a path.
+- ``overshoot``, ``settling_step``, ``error_norms`` and ``measured_rate`` measure a path;
+  ``compare_overshoot`` runs several methods and measures each.
 - ``lookahead_arrows`` takes apart one step of momentum and one of Nesterov momentum.
 - ``sutskever_lookahead`` turns Sutskever's iterates θ into his look-ahead points θ + μv.
 - ``phase_rates`` and ``loss_after`` scan a grid of (lr, β): in closed form and by simulation.
@@ -43,7 +44,8 @@ def source_post_losses(betas=SOURCE_POST_BETAS, *, lr=0.1, epochs=20, convention
     Returns
     -------
     ndarray, shape (len(betas), epochs)
-        ``losses[i, k - 1]`` is the post's ``Loss@k`` for ``betas[i]``.
+        ``losses[i, k - 1]`` is the post's ``Loss@k`` for ``betas[i]`` (shape (epochs,)
+        for a scalar β).
 
     Examples
     --------

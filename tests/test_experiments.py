@@ -67,6 +67,17 @@ def test_source_post_losses_honours_lr_and_epochs():
     np.testing.assert_allclose(losses[0], post_code_as_written(0.5, lr=0.05, epochs=7), rtol=1e-12)
 
 
+def test_source_post_losses_rejects_bad_arguments_by_name():
+    with pytest.raises(ValueError, match="betas"):
+        ex.source_post_losses([0.5, 1.0])
+    with pytest.raises(TypeError, match="epochs"):
+        ex.source_post_losses(epochs=2.5)
+    with pytest.raises(ValueError, match="convention"):
+        ex.source_post_losses(convention="keras")
+    with pytest.raises(ValueError, match="lr"):
+        ex.source_post_losses(lr=0.0)
+
+
 def test_post_claim_is_not_what_its_code_prints():
     # The quoted table must stay a quotation: it disagrees with the computation.
     computed = ex.loss_at(ex.source_post_losses(list(ex.SOURCE_POST_CLAIM)))

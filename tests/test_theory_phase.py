@@ -115,3 +115,41 @@ def test_nesterov_is_stable_only_below_four_thirds_as_mu_goes_to_one():
     r = run(p.grad, p.w0, 3000, lr=np.array([0.99, 1.01]) * edge[2], beta=0.9,
             method="nesterov", convention="pytorch")
     assert r.diverged.tolist() == [False, True]
+
+
+def test_critical_damping_curve_is_where_the_roots_turn_complex():
+    # drawing_theory draws β = (1 − √(lr·λ))² on both sides of lr·λ = 1: on the curve the
+    # discriminant (1 + β − lr·λ)² − 4β of the heavy-ball recurrence vanishes; just above it
+    # the roots are complex with modulus √β, just below they are real and the rate exceeds √β.
+    from momentum_lib.drawing_theory import critical_damping_beta
+
+    lam = 0.7
+    lr = np.linspace(0.05, 3.5, 40)
+    beta = critical_damping_beta(lr, lam)
+    inside = beta < 0.98
+    lr, beta = lr[inside], beta[inside]
+    np.testing.assert_allclose((1 + beta - lr * lam) ** 2 - 4 * beta, 0.0, atol=1e-12)
+    above = np.minimum(beta + 0.01, 0.99)
+    np.testing.assert_allclose(theory.heavy_ball_rate(lr, above, lam, convention="pytorch"),
+                               np.sqrt(above), rtol=1e-12)
+    below = np.maximum(beta - 0.01, 0.0)
+    ok = beta > 0.01
+    assert np.all(theory.heavy_ball_rate(lr[ok], below[ok], lam, convention="pytorch")
+                  > np.sqrt(below[ok]) + 1e-9)
+    # on the creeping side it is the library's critical β
+    creeping = lr * lam <= 1
+    np.testing.assert_allclose(beta[creeping],
+                               theory.critical_beta(lr[creeping], lam, convention="pytorch"))
+
+
+def test_rate_colours_count_nines_and_grey_out_divergence():
+    from momentum_lib.drawing_theory import DIVERGED_GREY, rate_nines, rate_rgba
+    from matplotlib.colors import to_rgba
+
+    np.testing.assert_allclose(rate_nines([0.0, 0.9, 0.99, 0.999]), [0, 1, 2, 3], atol=1e-9)
+    assert np.isnan(rate_nines([1.0, 1.5])).all()
+    rgba = rate_rgba(np.array([[0.5, 1.2]]))
+    assert rgba.dtype == np.uint8 and rgba.shape == (1, 2, 4)
+    grey = np.round(np.array(to_rgba(DIVERGED_GREY)) * 255)
+    np.testing.assert_allclose(rgba[0, 1], grey, atol=1)
+    assert not np.allclose(rgba[0, 0], grey, atol=1)
