@@ -44,9 +44,7 @@ bench: $(STAMP)
 
 ## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1.
 present: $(STAMP)
-	JUPYTER_PATH="$(CURDIR)/classroom$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
-	  $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --template=classroom --Voila.ip=127.0.0.1 \
-	  --VoilaConfiguration.show_tracebacks=True $(PRESENT_ARGS)
+	binder/start $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --Voila.ip=127.0.0.1 $(PRESENT_ARGS)
 
 ## Re-record the framework reference trajectories. Not run by CI: it needs torch==2.13.0,
 ## keras (jax backend), jax and optax in a separate environment, e.g.

@@ -291,6 +291,18 @@ def raises_exception_cells(nb_path):
             if "raises-exception" in c.get("metadata", {}).get("tags", [])}
 
 
+def wait_widgets_settled(page, quiet_ms=1500, timeout_ms=60_000):
+    """Wait until the number of explorers in the page has stopped changing for
+    ``quiet_ms`` (widget views attach asynchronously after the outputs arrive)."""
+    page.wait_for_function(
+        """(quiet) => {
+             const n = document.querySelectorAll('.momentum-explorer').length;
+             const now = performance.now();
+             if (window.__settle === undefined || window.__settle.n !== n) window.__settle = {n, since: now};
+             return now - window.__settle.since >= quiet;
+           }""", arg=quiet_ms, polling=100, timeout=timeout_ms)
+
+
 def wait_explorers_drawn(page, timeout_ms=60_000):
     """Wait until every explorer's image has a src and is decoded; return their states."""
     page.wait_for_function(

@@ -74,6 +74,12 @@ def test_binder_installs_requirements_after_copying_the_repository(dockerfile):
     assert workdir < copy_repo < pip
 
 
+def test_binder_runs_the_start_script(dockerfile):
+    # binder/start puts classroom/ on Jupyter's paths before the server starts.
+    text, _ = dockerfile
+    assert 'ENV R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in text
+
+
 def requirement_lines(path):
     for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
@@ -147,3 +153,45 @@ def test_fresh_environment_from_binder_requirements_runs_a_notebook(tmp_path):
     prefix, module = "".join(text).split()
     assert Path(prefix).resolve() == venv.resolve()
     assert Path(module).resolve().is_relative_to(venv.resolve())
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_voila_on_binder_uses_the_classroom_template(tmp_path):
+    """Through binder/start, the Jupyter server's Voila extension renders notebooks with
+    the classroom template and shows error messages (what a voila/render Binder link gets)."""
+    import urllib.request
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import browser_support as bs
+
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Classroom check"},
+                    {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                     "source": "print('computed in the kernel')"},
+                    {"cell_type": "code", "metadata": {"tags": ["raises-exception"]}, "outputs": [],
+                     "execution_count": None, "source": "raise ValueError('shown, not hidden')"}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "check.ipynb").write_text(json.dumps(nb))
+    port, token = bs.free_port(), "t" + os.urandom(8).hex()
+    argv = [str(BINDER / "start"), str(BIN / "jupyter"), "server", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+    if os.geteuid() == 0:
+        argv.append("--ServerApp.allow_root=True")
+    server = bs.Server(argv, bs.isolated_env(tmp_path / "home"), root, tmp_path / "server.log",
+                       f"http://127.0.0.1:{port}", "/api/status", token)
+    try:
+        with urllib.request.urlopen(server.url("/voila/render/check.ipynb"), timeout=120) as r:
+            page = r.read().decode()
+        assert "computed in the kernel" in page
+        assert "print(" not in page, "code should be hidden"
+        assert "ValueError" in page and "shown, not hidden" in page
+        css_url = re.search(r'href="(/voila/templates/classroom/static/classroom\.css[^"]*)"', page)
+        assert css_url, "classroom stylesheet not linked: the classroom template was not used"
+        with urllib.request.urlopen(server.url(css_url.group(1).split("?")[0]), timeout=30) as r:
+            assert "--jp-content-font-size1" in r.read().decode()
+    finally:
+        server.stop()

@@ -12,6 +12,7 @@ per session, one page per notebook; the notebooks are served from a copy.
 """
 
 import json
+import shutil
 
 import pytest
 
@@ -56,6 +57,7 @@ def classroom(playwright_browser, served_copy, tmp_path_factory):
 @pytest.fixture(scope="session")
 def record():
     """Collects per-notebook results; written as JSON when the session ends."""
+    shutil.rmtree(bs.ARTIFACTS / "browser", ignore_errors=True)  # no stale screenshots
     results = {"jupyterlab": {}, "voila": {}}
     yield results
     summary = {}
@@ -105,6 +107,7 @@ def lab_menu(page, menu, item):
 KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
 CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
 PROMPTS = f"{CELL}.jp-CodeCell .jp-InputPrompt"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -130,6 +133,11 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record)
                         && prompts.some(t => /\\d/.test(t)) && ({KERNEL_IDLE})());
             }}""", timeout=240_000)
 
+        # Widget outputs are in place once each widget-view output has a rendered view.
+        page.wait_for_function(
+            f"""() => Array.from(document.querySelectorAll('{CELL} .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'))
+                 .every((o) => o.children.length > 0)""", timeout=60_000)
+        bs.wait_widgets_settled(page)
         prompts = page.eval_on_selector_all(PROMPTS, "els => els.map(e => e.textContent.trim())")
         not_run = [i for i, t in enumerate(prompts) if not any(ch.isdigit() for ch in t)]
         errors, warnings = bs.cell_problems(page, CELL, bs.raises_exception_cells(nb))
@@ -149,15 +157,17 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record)
             jupyterlab.api("DELETE", f"/api/sessions/{session['id']}")
 
 
-def test_classroom_mode_serves_the_index(playwright_browser, classroom):
+def test_classroom_mode_serves_the_index(playwright_browser, classroom, record):
     """`make present` serves the notebook folder through Voila with the classroom style."""
     page = new_page(playwright_browser, [])
     try:
         page.goto(classroom.url("/"))
         # The tree page is Voila's file browser (a JupyterLab DirListing), drawn by script.
-        page.wait_for_selector(".jp-DirListing-itemText", timeout=60_000)
+        try:
+            page.wait_for_selector(".jp-DirListing-itemText", timeout=60_000)
+        finally:
+            page.screenshot(path=str(shots_dir("voila") / "tree.png"))
         listed = [t.strip() for t in page.locator(".jp-DirListing-itemText").all_inner_texts()]
-        page.screenshot(path=str(shots_dir("voila") / "tree.png"))
         assert [p.name for p in NOTEBOOKS] == sorted(t for t in listed if t.endswith(".ipynb"))
         css = page.request.get(classroom.url("/voila/templates/classroom/static/classroom.css"))
         assert css.ok and "--jp-content-font-size1" in css.text()
@@ -175,11 +185,12 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record):
         # voila_finish() reveals the rendered cells once every cell has executed.
         page.wait_for_selector("#rendered_cells", state="visible", timeout=180_000)
         page.wait_for_load_state("load")
-        # Widgets render once the page's kernel connection is up.
+        # Voila ships each output as a <script type="application/vnd.voila.cell-output+json">
+        # and removes it once rendered; widget views then attach after the kernel connects.
         page.wait_for_function(
-            """() => Array.from(document.querySelectorAll(
-                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'))
-                 .every((o) => o.children.length > 0)""", timeout=60_000)
+            """() => !document.querySelector('script[type="application/vnd.voila.cell-output+json"]')""",
+            timeout=60_000)
+        bs.wait_widgets_settled(page)
 
         # Code hidden: no input editors or highlighted sources anywhere.
         assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0, \
