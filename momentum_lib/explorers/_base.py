@@ -409,7 +409,7 @@ class Explorer:
             self.result, self.state = None, {"error": str(error), "diverged_at": -1, **values}
             scene.message.set_text(str(error))
             self._blit([scene.message], values)
-            self.status_line.value = f"<b>{_escape(str(error))}</b>"
+            self.status_line.value = _status_html(f"<b>{_escape(str(error))}</b>")
             return
         summary = self.summary(result, values)
         self.result, self.state = result, {**summary, **values}
@@ -420,7 +420,7 @@ class Explorer:
         status = self.status(summary, values)
         if text:
             status = f"{status} · <b>{_escape(text)}</b>" if status else f"<b>{_escape(text)}</b>"
-        self.status_line.value = status
+        self.status_line.value = _status_html(status)
 
     def _blit(self, artists, values):
         canvas = self.fig.canvas
@@ -465,6 +465,11 @@ class Explorer:
             return out.getvalue()
         finally:
             plt.close(fig)
+
+
+def _status_html(inner):
+    # Readable from the back of a room; widget text defaults to 13 px.
+    return f'<span style="font-size:16px;line-height:1.4">{inner}</span>'
 
 
 def _escape(text):
