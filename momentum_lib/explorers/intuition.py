@@ -75,6 +75,9 @@ class IntuitionExplorer(Explorer):
 
     def message(self, summary, values):
         k, k_sgd = summary["diverged_at"], summary["sgd_diverged_at"]
+        if k >= 0 and k_sgd >= 0:
+            return (f"both diverged: gradient descent at step {k_sgd},\n"
+                    f"momentum at step {k} — lower lr or β")
         if k >= 0:
             return f"momentum diverged at step {k} — lower lr or β"
         if k_sgd >= 0:
