@@ -159,12 +159,16 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record)
 
 def test_classroom_mode_serves_the_index(playwright_browser, classroom, record):
     """`make present` serves the notebook folder through Voila with the classroom style."""
-    page = new_page(playwright_browser, [])
+    errors_in_page = []
+    page = new_page(playwright_browser, errors_in_page)
     try:
         page.goto(classroom.url("/"))
         # The tree page is Voila's file browser (a JupyterLab DirListing), drawn by script.
         try:
             page.wait_for_selector(".jp-DirListing-itemText", timeout=60_000)
+        except Exception as exc:
+            raise AssertionError(f"no file listing; JavaScript errors: {errors_in_page}; "
+                                 f"server log:\n{classroom.log()}") from exc
         finally:
             page.screenshot(path=str(shots_dir("voila") / "tree.png"))
         listed = [t.strip() for t in page.locator(".jp-DirListing-itemText").all_inner_texts()]
