@@ -128,7 +128,8 @@ def percentile(values, q):
 def report(explorer_rows, grid, imports, tiny):
     lines = []
     lines.append(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
-                 f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+                 f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                 f"load average {os.getloadavg()[0]:.1f} at the end"
                  + (" (tiny run: too few moves to trust)" if tiny else ""))
     lines.append("")
     lines.append("### Explorer updates (one slider move → new PNG in the Image widget)")
