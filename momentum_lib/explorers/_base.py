@@ -256,7 +256,8 @@ class Explorer:
                                 layout=widgets.Layout(align_items="center"))
         side = self.side_widgets()
         figure = widgets.HBox([self.image, *side]) if side else self.image
-        box = widgets.VBox([controls, figure, self.status_line])
+        css = widgets.HTML(_STYLE_CSS, layout=widgets.Layout(height="0px", margin="0px"))
+        box = widgets.VBox([css, controls, figure, self.status_line])
         box.add_class("momentum-explorer")
         box.add_class(f"explorer-{self.name}")
         return box
@@ -465,6 +466,13 @@ class Explorer:
             return out.getvalue()
         finally:
             plt.close(fig)
+
+
+# Slider labels and readouts default to 13 px; a little larger for a projector. The
+# rule is scoped to explorers and needs no front-end extension (a <style> in an HTML widget).
+_STYLE_CSS = ("<style>.momentum-explorer .widget-label, .momentum-explorer .widget-readout,"
+              ".momentum-explorer .widget-text input, .momentum-explorer button"
+              "{font-size: 15px;}</style>")
 
 
 def _status_html(inner):
