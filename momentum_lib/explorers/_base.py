@@ -70,6 +70,16 @@ Rules for dynamic data: clip values to a little beyond the axes range with
 :func:`clip` (a diverging run reaches 1e6 and Agg should never see that), and
 leave NaN where a run has diverged (matplotlib breaks the line there).
 
+Keeping a move within a frame (16.7 ms): text is the expensive artist, so keep
+legends, titles and labels static and animate as little text as possible;
+compute with one vectorised ``run`` (e.g. ``beta=np.array([0.0, beta])`` runs
+gradient descent and momentum together); make ``static_key`` change rarely
+(round limits up to a 1-2-5 ladder). The rest is free: ``tests/test_explorers.py``
+drives every registered explorer through the ends of every control (the Text
+controls through ``text_examples``), random settings and divergence, and
+``benchmarks/run.py`` times it against the ``interact`` way
+(:meth:`Explorer.render_interact_way` re-uses ``build`` and ``update``).
+
 Using an explorer
 -----------------
 ``ex = ValleyExplorer()`` then ``ex`` as a cell's last line displays it.
