@@ -99,17 +99,20 @@ def run(grad_fn, w0, steps, *, lr, beta=0.0, method="momentum", convention="ema"
     shape = settings + w0.shape
     w = np.broadcast_to(w0, shape).copy()
     v = np.zeros(shape)
-    ws, vs = np.full((steps + 1,) + shape, np.nan), np.full((steps + 1,) + shape, np.nan)
-    gs = np.full((steps,) + shape, np.nan)
+    # np.empty, not np.full: these arrays are large (steps × settings) and every entry
+    # that is kept gets written exactly once below; the rest is filled with NaN.
+    ws, vs, gs = np.empty((steps + 1,) + shape), np.empty((steps + 1,) + shape), np.empty((steps,) + shape)
     ws[0], vs[0] = w, v
     losses = None
     alive = np.ones(settings, dtype=bool)
+    everyone_alive = True
     diverged_at = np.full(settings, -1, dtype=int)
     param_axes = tuple(range(len(settings), len(shape)))
+    done = steps
 
     with np.errstate(all="ignore"):
         if loss_fn is not None:
-            losses = np.full((steps + 1,) + settings, np.nan)
+            losses = np.empty((steps + 1,) + settings)
             losses[0] = _loss(loss_fn, w, settings)
         for t in range(steps):
             at = w if method != "nesterov" else lookahead_point(w, v, lr_b, beta_b)
@@ -122,22 +125,29 @@ def run(grad_fn, w0, steps, *, lr, beta=0.0, method="momentum", convention="ema"
             # |NaN| <= bound is False, so for a finite bound one comparison catches both.
             ok = np.all(np.abs(w_new) <= bound if bound < np.inf else np.isfinite(w_new),
                         axis=param_axes)
-            if ok.all():
+            if everyone_alive and ok.all():
                 w, v = w_new, v_new
                 ws[t + 1], vs[t + 1], gs[t] = w, v, g
             else:
-                newly = alive & ~ok
-                diverged_at[newly] = t + 1
-                gs[t][alive] = g[alive]
+                stepped = alive.copy()
+                diverged_at[alive & ~ok] = t + 1
                 alive &= ok
-                # A diverged setting keeps its last finite state so later arithmetic stays finite.
+                everyone_alive = False
+                # A diverged setting keeps its last finite state so later arithmetic stays
+                # finite; what is recorded for it from now on is NaN.
                 keep = _expand(alive, n_p)
                 w, v = np.where(keep, w_new, w), np.where(keep, v_new, v)
-                ws[t + 1][alive], vs[t + 1][alive] = w[alive], v[alive]
+                ws[t + 1], vs[t + 1] = np.where(keep, w, np.nan), np.where(keep, v, np.nan)
+                gs[t] = np.where(_expand(stepped, n_p), g, np.nan)
             if losses is not None:
-                losses[t + 1] = np.where(alive, _loss(loss_fn, w, settings), np.nan)
+                loss = _loss(loss_fn, w, settings)
+                losses[t + 1] = loss if everyone_alive else np.where(alive, loss, np.nan)
             if not alive.any():
+                done = t + 1
                 break
+    ws[done + 1:], vs[done + 1:], gs[done:] = np.nan, np.nan, np.nan
+    if losses is not None:
+        losses[done + 1:] = np.nan
     return RunResult(ws, vs, gs, losses, diverged_at >= 0, diverged_at)
 
 

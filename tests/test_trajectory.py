@@ -113,3 +113,22 @@ def test_bad_input_names_the_argument(kwargs, exc, message):
     grad_fn, w0, steps = args.pop("grad_fn"), args.pop("w0"), args.pop("steps")
     with pytest.raises(exc, match=message):
         run(grad_fn, w0, steps, **args)
+
+
+def test_a_diverged_setting_stays_stopped_even_if_its_next_step_would_be_fine():
+    # A noisy gradient can push a frozen setting back inside the bound; it must not restart.
+    calls = {"n": 0}
+
+    def grad_fn(w):
+        calls["n"] += 1
+        return np.where(calls["n"] == 3, 1e7, 0.01) * np.ones_like(w)
+
+    r = run(grad_fn, [0.0], 6, lr=np.array([1.0, 1.0]), beta=0.0, bound=1e3)
+    assert r.diverged_at.tolist() == [3, 3]
+    assert np.all(np.isnan(r.w[3:])) and np.all(np.isfinite(r.w[:3]))
+    assert np.all(np.isnan(r.g[3:])) and np.all(np.isfinite(r.g[:3]))
+    # only one setting diverges: the other keeps going and is recorded
+    calls["n"] = 0
+    r = run(grad_fn, [0.0], 6, lr=np.array([1e-5, 1.0]), beta=0.0, bound=1e3)
+    assert r.diverged_at.tolist() == [-1, 3]
+    assert np.all(np.isfinite(r.w[:, 0])) and np.all(np.isnan(r.w[3:, 1]))
