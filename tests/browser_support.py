@@ -32,13 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-# A move counts as "fast" if the new image is in the page within this many ms.
-# The design goal is 60 ms (median); these are the limits the tests enforce, loose
-# enough for a busy CI machine, tight enough to catch a return to the interact way
-# (125–379 ms per move in JupyterLab, REFERENCE §6).
-MEDIAN_LIMIT_MS = 120.0
-P95_LIMIT_MS = 400.0
-
 
 def notebooks_dir():
     """The notebooks under test: ``notebooks/``, or ``$MOMENTUM_NOTEBOOKS_DIR`` (for trying

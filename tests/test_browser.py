@@ -90,13 +90,11 @@ def shots_dir(frontend):
 
 
 def check_timings(result, where):
-    """The explorers must stay interactive: generous limits (see browser_support)."""
+    """Report key press → new image; timings are measured and reported, never asserted
+    (a busy machine must not fail the suite, and speed is judged by benchmarks/)."""
     s = bs.summarise(result["src_ms"])
-    if s is None:
-        return
-    print(f"{where}: key press → new image median {s['median']} ms, p95 {s['p95']} ms over {s['n']} moves")
-    assert s["median"] <= bs.MEDIAN_LIMIT_MS, f"{where}: median {s['median']} ms > {bs.MEDIAN_LIMIT_MS} ms"
-    assert s["p95"] <= bs.P95_LIMIT_MS, f"{where}: p95 {s['p95']} ms > {bs.P95_LIMIT_MS} ms"
+    if s is not None:
+        print(f"{where}: key press → new image median {s['median']} ms, p95 {s['p95']} ms over {s['n']} moves")
 
 
 def lab_menu(page, menu, item):

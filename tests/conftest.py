@@ -1,0 +1,20 @@
+"""Shared pytest hooks: show the browser timings at the end of a run, where CI logs keep them."""
+
+import json
+import pathlib
+import time
+
+ARTIFACT = pathlib.Path(__file__).resolve().parents[1] / "test-artifacts" / "browser_timings.json"
+_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not ARTIFACT.exists() or ARTIFACT.stat().st_mtime < _STARTED:
+        return
+    summary = json.loads(ARTIFACT.read_text()).get("summary", {})
+    terminalreporter.section("key press → new image in a real browser (ms)")
+    for frontend, numbers in summary.items():
+        s = numbers.get("key_to_src_ms")
+        if s:
+            terminalreporter.write_line(
+                f"{frontend:>10}: median {s['median']}, p95 {s['p95']} over {s['n']} moves")
