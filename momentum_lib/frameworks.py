@@ -30,7 +30,6 @@ All of this is checked against the real frameworks (tests/conformance/) and by
 property tests (tests/test_equivalences.py).
 """
 
-import numbers
 
 import numpy as np
 

@@ -19,7 +19,6 @@ steps of the PyTorch form with learning rate η·(1 − β), and its velocity is
 (1 − β) times smaller.
 """
 
-import numpy as np
 
 from . import _validate
 

@@ -16,7 +16,7 @@ import pytest
 ipywidgets = pytest.importorskip("ipywidgets")
 pytest.importorskip("matplotlib")
 
-from momentum_lib import RunResult, run, problems  # noqa: E402
+from momentum_lib import RunResult, run  # noqa: E402
 from momentum_lib.explorers import EXPLORERS, Explorer, InputError  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

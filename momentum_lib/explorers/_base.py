@@ -166,12 +166,40 @@ def encode_png(canvas):
             + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
-def _float_slider(name, value, lo, hi, step, fmt, description):
-    return widgets.FloatSlider(
-        value=value, min=lo, max=hi, step=step, readout_format=fmt,
-        description=description, continuous_update=True,
-        style={"description_width": "initial"}, layout=widgets.Layout(width="340px"),
-    )
+def control_style():
+    """Keyword arguments every control shares: the full label shown, one width."""
+    return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="340px")}
+
+
+def float_slider(value, lo, hi, step, fmt, description):
+    """A keyboard-operable slider on a linear scale."""
+    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt,
+                               description=description, continuous_update=True, **control_style())
+
+
+def log_slider(value, lo, hi, description, fmt=".3g"):
+    """A slider on a log scale between ``lo`` and ``hi`` (100 steps a decade)."""
+    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi),
+                                  step=0.01, readout_format=fmt, description=description,
+                                  continuous_update=True, **control_style())
+
+
+def kappa_slider(value, largest=1000.0):
+    """The condition number κ of a valley, from 1 to ``largest``."""
+    return log_slider(value, 1.0, largest, "condition number κ")
+
+
+def divergence_message(k_sgd, k):
+    """The figure's message when gradient descent (step ``k_sgd``) and/or momentum (``k``)
+    diverged; -1 means it did not. Empty when neither did."""
+    if k >= 0 and k_sgd >= 0:
+        return (f"both diverged: gradient descent at step {k_sgd},\n"
+                f"momentum at step {k} — lower lr or β")
+    if k >= 0:
+        return f"momentum diverged at step {k} — lower lr or β"
+    if k_sgd >= 0:
+        return f"gradient descent diverged at step {k_sgd}; momentum did not"
+    return ""
 
 
 class Explorer:
@@ -238,19 +266,13 @@ class Explorer:
 
     def _make_controls(self):
         lo, hi = self.beta_range
-        beta = _float_slider("beta", self.defaults["beta"], lo, hi, self.beta_step, ".2f",
-                             "momentum β")
+        beta = float_slider(self.defaults["beta"], lo, hi, self.beta_step, ".2f", "momentum β")
         lr_lo, lr_hi = self.lr_range
         if self.lr_log:
-            lr = widgets.FloatLogSlider(
-                value=self.defaults["lr"], base=10, min=math.log10(lr_lo), max=math.log10(lr_hi),
-                step=0.01, readout_format=".3g", description="learning rate η",
-                continuous_update=True, style={"description_width": "initial"},
-                layout=widgets.Layout(width="340px"),
-            )
+            lr = log_slider(self.defaults["lr"], lr_lo, lr_hi, "learning rate η")
         else:
-            lr = _float_slider("lr", self.defaults["lr"], lr_lo, lr_hi, self.lr_step, ".3g",
-                               "learning rate η")
+            lr = float_slider(self.defaults["lr"], lr_lo, lr_hi, self.lr_step, ".3g",
+                              "learning rate η")
         controls = {"beta": beta, "lr": lr}
         controls.update(self.extra_controls())
         for key, widget in controls.items():

@@ -10,11 +10,10 @@ window 1/(1−β). Right: the weight w for gradient descent and momentum.
 import math
 
 import numpy as np
-import ipywidgets as widgets
 
 from .. import problems, run, theory
 from ..drawing import METHOD_COLOURS
-from ._base import Explorer, Scene, clip
+from ._base import Explorer, Scene, clip, divergence_message, float_slider
 
 W0 = 4.0
 STEPS = 100
@@ -51,10 +50,7 @@ class IntuitionExplorer(Explorer):
     figsize = (11.5, 4.4)
 
     def extra_controls(self):
-        return {"noise": widgets.FloatSlider(
-            value=self.defaults["noise"], min=0.0, max=3.0, step=0.1, readout_format=".1f",
-            description="gradient noise σ", style={"description_width": "initial"},
-            layout=widgets.Layout(width="340px"))}
+        return {"noise": float_slider(self.defaults["noise"], 0.0, 3.0, 0.1, ".1f", "gradient noise σ")}
 
     def compute(self, values):
         return noisy_runs(values["lr"], values["beta"], values["noise"])
@@ -74,15 +70,7 @@ class IntuitionExplorer(Explorer):
         }
 
     def message(self, summary, values):
-        k, k_sgd = summary["diverged_at"], summary["sgd_diverged_at"]
-        if k >= 0 and k_sgd >= 0:
-            return (f"both diverged: gradient descent at step {k_sgd},\n"
-                    f"momentum at step {k} — lower lr or β")
-        if k >= 0:
-            return f"momentum diverged at step {k} — lower lr or β"
-        if k_sgd >= 0:
-            return f"gradient descent diverged at step {k_sgd}; momentum did not"
-        return ""
+        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"])
 
     def status(self, summary, values):
         def spread(key, at):

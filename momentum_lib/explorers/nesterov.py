@@ -8,13 +8,12 @@ coordinate across the valley, w₂, step by step, so the overshoot past the floo
 ``experiments.overshoot`` and the settling step of ``experiments.settling_step``.
 """
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
 from .. import experiments, problems
 from ..drawing import METHOD_COLOURS, TICK_SIZE
-from ._base import Explorer, Scene, clip
+from ._base import Explorer, Scene, clip, kappa_slider
 from .valley import XLIM, YLIM, level_sets
 
 STEPS = 120
@@ -33,10 +32,7 @@ class NesterovExplorer(Explorer):
     figsize = (11.0, 4.6)
 
     def extra_controls(self):
-        return {"kappa": widgets.FloatLogSlider(
-            value=self.defaults["kappa"], base=10, min=0, max=2, step=0.01, readout_format=".3g",
-            description="condition number κ", style={"description_width": "initial"},
-            layout=widgets.Layout(width="340px"))}
+        return {"kappa": kappa_slider(self.defaults["kappa"], largest=100.0)}
 
     def compute(self, values):
         p = problems.narrow_valley(values["kappa"])

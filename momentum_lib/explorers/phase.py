@@ -12,14 +12,13 @@ no more than a β or lr move.
 
 from typing import NamedTuple
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
 from .. import experiments, problems, run, theory
 from ..drawing import METHOD_COLOURS, TICK_SIZE
 from ..drawing_theory import draw_phase_diagram, rate_colorbar
-from ._base import Explorer, Scene, clip
+from ._base import Explorer, Scene, clip, kappa_slider
 
 GRID = 200
 STEPS = 150
@@ -67,10 +66,7 @@ class PhaseExplorer(Explorer):
     figsize = (11.0, 5.4)
 
     def extra_controls(self):
-        return {"kappa": widgets.FloatLogSlider(
-            value=self.defaults["kappa"], base=10, min=0, max=3, step=0.01, readout_format=".3g",
-            description="condition number κ", style={"description_width": "initial"},
-            layout=widgets.Layout(width="340px"))}
+        return {"kappa": kappa_slider(self.defaults["kappa"], largest=1000.0)}
 
     def compute(self, values):
         return phase_point(values["kappa"], values["lr"], values["beta"])

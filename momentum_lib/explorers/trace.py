@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from .. import trace_table
 from ..drawing import METHOD_COLOURS
-from ._base import Explorer, InputError, Scene
+from ._base import Explorer, InputError, Scene, control_style
 
 POST_GRADIENTS = "0.5, 0.4, 0.3, 0.1, -0.1"   # the source post's walkthrough
 MAX_STEPS = 12
@@ -82,8 +82,7 @@ class TraceExplorer(Explorer):
     def extra_controls(self):
         return {"grads": widgets.Text(
             value=self.defaults["grads"], description="gradients ∇J",
-            placeholder="e.g. 0.5, 0.4, 0.3", continuous_update=False,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="340px"))}
+            placeholder="e.g. 0.5, 0.4, 0.3", continuous_update=False, **control_style())}
 
     def side_widgets(self):
         self.table = widgets.HTML()

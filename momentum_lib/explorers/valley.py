@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from .. import problems, run
 from ..drawing import METHOD_COLOURS, TICK_SIZE
-from ._base import Explorer, Scene, clip
+from ._base import Explorer, Scene, clip, control_style, divergence_message, kappa_slider
 
 # Fixed view of the valley: the start (−3, 1) and room for overshoot past 0.
 XLIM = (-3.6, 2.4)
@@ -55,13 +55,9 @@ class ValleyExplorer(Explorer):
 
     def extra_controls(self):
         return {
-            "kappa": widgets.FloatLogSlider(
-                value=self.defaults["kappa"], base=10, min=0, max=3, step=0.01,
-                readout_format=".3g", description="condition number κ",
-                style={"description_width": "initial"}, layout=widgets.Layout(width="340px")),
-            "steps": widgets.IntSlider(
-                value=self.defaults["steps"], min=5, max=300, step=5, description="steps",
-                style={"description_width": "initial"}, layout=widgets.Layout(width="340px")),
+            "kappa": kappa_slider(self.defaults["kappa"], largest=1000.0),
+            "steps": widgets.IntSlider(value=self.defaults["steps"], min=5, max=300, step=5,
+                                       description="steps", **control_style()),
         }
 
     def compute(self, values):
@@ -77,15 +73,7 @@ class ValleyExplorer(Explorer):
         }
 
     def message(self, summary, values):
-        k, k_sgd = summary["diverged_at"], summary["sgd_diverged_at"]
-        if k >= 0 and k_sgd >= 0:
-            return (f"both diverged: gradient descent at step {k_sgd},\n"
-                    f"momentum at step {k} — lower lr or β")
-        if k >= 0:
-            return f"momentum diverged at step {k} — lower lr or β"
-        if k_sgd >= 0:
-            return f"gradient descent diverged at step {k_sgd}; momentum did not"
-        return ""
+        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"])
 
     def status(self, summary, values):
         head = (f"β = {values['beta']:.2f} · lr = {values['lr']:.3g} · κ = {values['kappa']:.3g}"
