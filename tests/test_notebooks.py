@@ -113,3 +113,21 @@ def test_a_tampered_stored_output_makes_nbval_fail(tmp_path):
     result = _nbval(bad)
     assert result.returncode == 1
     assert "0.10650" in result.stdout
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05"}],
+                         ids=lambda p: p.name)
+def test_html_export_keeps_the_static_figures(path):
+    """GitHub, nbviewer and `nbconvert --to html` have no kernel: the figures must be stored PNGs,
+    and the first figure must come before the first live explorer."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_filename(str(path))
+    figures = body.count('src="data:image/png;base64,')
+    assert figures >= 2, f"{path.name}: only {figures} PNG figure(s) in the HTML export"
+    nb = nbformat.read(path, as_version=4)
+    first_png = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                     and any("image/png" in o.get("data", {}) for o in c.outputs))
+    first_explorer = next(i for i, c in enumerate(nb.cells)
+                          if "nbval-ignore-output" in c.metadata.get("tags", []))
+    assert first_png < first_explorer

@@ -125,6 +125,12 @@ def test_weights_are_what_the_velocity_really_holds():
     (lambda: theory.past_gradient_weights(0.9, -1), ValueError, "t must be an integer >= 0"),
     (lambda: theory.effective_window(1.0), ValueError, "beta must lie"),
     (lambda: theory.worst_rate(0.1, 0.5, [[1.0]]), ValueError, "lams must be a 1-D list"),
+    (lambda: theory.polyak_step(0.1, 0.5, convention="keras"), ValueError, "convention must be one of"),
+    (lambda: theory.critical_beta(np.inf, 1.0), ValueError, "lr must be finite and > 0"),
+    (lambda: theory.half_life(-0.5), ValueError, "beta must lie"),
+    (lambda: theory.weight_in_last(0.9, 2.5), TypeError, "n must be an integer"),
+    (lambda: theory.optimal_parameters(10.0, lam_max=0.0), ValueError, "lam must be finite and > 0"),
+    (lambda: theory.optimal_parameters(10.0, method="adam"), ValueError, "method must be one of"),
 ])
 def test_bad_input_is_named(call, exc, message):
     with pytest.raises(exc, match=message):
