@@ -287,7 +287,9 @@ class Explorer:
         controls = widgets.HBox([widgets.VBox(rows), self.reset_button],
                                 layout=widgets.Layout(align_items="center"))
         side = self.side_widgets()
-        figure = widgets.HBox([self.image, *side]) if side else self.image
+        # Side panels wrap below the figure when the notebook column is too narrow for both.
+        figure = (widgets.HBox([self.image, *side], layout=widgets.Layout(flex_flow="row wrap"))
+                  if side else self.image)
         css = widgets.HTML(_STYLE_CSS, layout=widgets.Layout(height="0px", margin="0px"))
         box = widgets.VBox([css, controls, figure, self.status_line])
         box.add_class("momentum-explorer")
