@@ -9,17 +9,22 @@ re-execution reproduces byte for byte:
 * cell metadata keeps tags only (no timings, no "execution" records);
 * widget state and widget-view data are dropped (their model ids change on
   every run and mean nothing without a live kernel); the text/plain fallback stays;
-* every code cell carries an execution count, 1, 2, 3, … in order.
+* every code cell carries an execution count, 1, 2, 3, … in order;
+* nbformat 4.5: every cell keeps a stable id (so the claims ledgers can name
+  cells, and opening a notebook does not mark it modified); a cell without one
+  gets an id derived from the notebook's content, never a random one.
 
 Usage::
 
     python -m momentum_lib._notebooks execute notebooks/*.ipynb   # re-run and normalise
     python -m momentum_lib._notebooks check notebooks/*.ipynb     # fail if not normalised
+    python -m momentum_lib._notebooks claims notebooks/*.ipynb    # fail if a ledger is broken
 """
 
 import argparse
 import copy
 import os
+import re
 import sys
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -36,10 +41,11 @@ def normalise(nb):
                                                "name": "python3"}),
         "language_info": {"name": language},
     }
-    for cell in nb["cells"]:
+    seen = set()
+    for index, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags")
         cell["metadata"] = {"tags": tags} if tags else {}
-        cell.pop("id", None)
+        cell["id"] = _stable_id(cell, index, seen)
         if cell["cell_type"] != "code":
             cell.pop("outputs", None)
             cell.pop("execution_count", None)
@@ -56,8 +62,23 @@ def normalise(nb):
                 out["execution_count"] = cell.get("execution_count")
             outputs.append(out)
         cell["outputs"] = outputs
-    nb["nbformat"], nb["nbformat_minor"] = 4, 4
+    nb["nbformat"], nb["nbformat_minor"] = 4, 5
     return nb
+
+
+def _stable_id(cell, index, seen):
+    """The cell's own id if it has a valid, unused one; else one derived from its place and source."""
+    import hashlib
+
+    cell_id = cell.get("id")
+    if not (isinstance(cell_id, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cell_id)
+            and cell_id not in seen):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        digest = hashlib.sha1(f"{index}\n{source}".encode()).hexdigest()
+        cell_id = next(digest[i:i + 8] for i in range(0, 33) if digest[i:i + 8] not in seen)
+    seen.add(cell_id)
+    return cell_id
 
 
 def dumps(nb):
@@ -96,6 +117,84 @@ def problems(path):
     return found
 
 
+NBVAL_UNCHECKED_TAGS = SKIP_TAGS | {"nbval-ignore-output"}
+COMPARED_MIMES = {"text/plain", "text/html", "image/svg+xml"}
+_EVIDENCE = re.compile(r"(cell|derivation)\s+`([A-Za-z0-9_-]{1,64})`")
+
+
+def read_ledger(path):
+    """The rows of a claims ledger: dicts with number, claim, regime, prose, evidence.
+
+    A ledger (``notebooks/claims/<notebook stem>.md``) is a Markdown table with the columns
+    ``| # | claim | regime | prose cell | evidence |``. ``prose cell`` is the id of the
+    Markdown cell that states the claim, in backticks. ``evidence`` lists one or more
+    ``cell `ID` `` (a code cell whose checked output demonstrates the claim) or
+    ``derivation `ID` `` (a Markdown cell that proves it), separated by commas.
+    """
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = [p.strip() for p in line.strip().strip("|").split("|")]
+            if not line.lstrip().startswith("|") or len(parts) != 5 or parts[0] in {"#", ""} \
+                    or set(parts[0]) <= set("-: "):
+                continue
+            prose = re.findall(r"`([^`]+)`", parts[3])
+            rows.append({"number": parts[0], "claim": parts[1], "regime": parts[2],
+                         "prose": prose, "evidence": _EVIDENCE.findall(parts[4]),
+                         "evidence_text": parts[4]})
+    return rows
+
+
+def checked_by_nbval(cell):
+    """Whether nbval compares this code cell's output: executed, not exempted, with text output."""
+    if cell.get("cell_type") != "code" or cell.get("execution_count") is None:
+        return False
+    if set(cell.get("metadata", {}).get("tags", [])) & NBVAL_UNCHECKED_TAGS:
+        return False
+    return any(out.get("output_type") == "stream"
+               or set(out.get("data", {})) & COMPARED_MIMES
+               for out in cell.get("outputs", []))
+
+
+def ledger_problems(notebook_path, ledger_path):
+    """Everything that keeps the ledger at ``ledger_path`` from backing ``notebook_path``'s claims."""
+    import nbformat
+
+    if not os.path.isfile(ledger_path):
+        return [f"no claims ledger at {ledger_path}"]
+    nb = nbformat.read(notebook_path, as_version=4)
+    cells = {cell.get("id"): cell for cell in nb.cells}
+    rows = read_ledger(ledger_path)
+    found = [] if rows else [f"{ledger_path}: the ledger has no rows"]
+    for row in rows:
+        where = f"{os.path.basename(ledger_path)} row {row['number']}"
+        if not row["claim"]:
+            found.append(f"{where}: no claim stated")
+        if not row["prose"]:
+            found.append(f"{where}: no prose cell named")
+        for cell_id in row["prose"]:
+            if cell_id not in cells:
+                found.append(f"{where}: prose cell `{cell_id}` is not in the notebook")
+        if not row["evidence"]:
+            found.append(f"{where}: no evidence (cell `ID` or derivation `ID`)")
+        for kind, cell_id in row["evidence"]:
+            cell = cells.get(cell_id)
+            if cell is None:
+                found.append(f"{where}: {kind} `{cell_id}` is not in the notebook")
+            elif kind == "derivation" and cell.cell_type != "markdown":
+                found.append(f"{where}: derivation `{cell_id}` is not a Markdown cell")
+            elif kind == "cell" and not checked_by_nbval(cell):
+                found.append(f"{where}: cell `{cell_id}` is not checked by nbval (not a code cell, "
+                             "not executed, exempted by a tag, or without text output)")
+    return found
+
+
+def ledger_path_for(notebook_path):
+    """``notebooks/claims/<stem>.md`` beside ``notebooks/<stem>.ipynb``."""
+    folder, name = os.path.split(os.path.abspath(notebook_path))
+    return os.path.join(folder, "claims", os.path.splitext(name)[0] + ".md")
+
+
 def execute(path, timeout=600):
     """Run the notebook at ``path`` in a fresh kernel (from its folder) and store it normalised."""
     import nbformat
@@ -115,7 +214,7 @@ def execute(path, timeout=600):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m momentum_lib._notebooks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["execute", "check"])
+    parser.add_argument("action", choices=["execute", "check", "claims"])
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
     status = 0
@@ -123,6 +222,10 @@ def main(argv=None):
         if args.action == "execute":
             print(f"executing {path}", flush=True)
             execute(path)
+        elif args.action == "claims":
+            for problem in ledger_problems(path, ledger_path_for(path)):
+                print(f"{path}: {problem}")
+                status = 1
         else:
             for problem in problems(path):
                 print(f"{path}: {problem}")

@@ -131,3 +131,21 @@ def test_html_export_keeps_the_static_figures(path):
     first_explorer = next(i for i, c in enumerate(nb.cells)
                           if "nbval-ignore-output" in c.metadata.get("tags", []))
     assert first_png < first_explorer
+
+
+def test_normalise_keeps_cell_ids_and_derives_missing_ones_deterministically():
+    cells = [nbformat.v4.new_markdown_cell("a", id="intro"), nbformat.v4.new_code_cell("1")]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    del nb.cells[1]["id"]
+    first, second = _notebooks.normalise(nb), _notebooks.normalise(nb)
+    assert first["nbformat_minor"] == 5
+    assert first["cells"][0]["id"] == "intro"
+    assert first["cells"][1]["id"] == second["cells"][1]["id"]
+    assert len(first["cells"][1]["id"]) == 8
+
+
+def test_normalise_replaces_duplicate_ids():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", id="x"),
+                                         nbformat.v4.new_code_cell("2", id="x")])
+    ids = [c["id"] for c in _notebooks.normalise(nb)["cells"]]
+    assert ids[0] == "x" and ids[1] != "x"

@@ -1,0 +1,98 @@
+"""Every notebook has a claims ledger, and every ledger row is backed by a checked cell or a derivation."""
+
+import pathlib
+import shutil
+
+import nbformat
+import pytest
+
+from momentum_lib import _notebooks
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_claim_is_backed_by_a_checked_cell_or_a_derivation(path):
+    assert _notebooks.ledger_problems(path, _notebooks.ledger_path_for(path)) == []
+
+
+def test_every_ledger_belongs_to_a_notebook():
+    stems = {p.stem for p in NOTEBOOKS}
+    assert {p.stem for p in (ROOT / "notebooks" / "claims").glob("*.md")} - stems == set()
+
+
+def _copy_with_ledger(tmp_path, ledger_text):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Two plus two is four.", id="prose"),
+        nbformat.v4.new_code_cell("print(2 + 2)", id="sum"),
+        nbformat.v4.new_markdown_cell("By counting: 1+1+1+1.", id="proof"),
+    ])
+    nb.cells[1].execution_count = 1
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="4\n")]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
+    (tmp_path / "claims").mkdir()
+    ledger = tmp_path / "claims" / "nb.md"
+    ledger.write_text("| # | claim | regime | prose cell | evidence |\n|---|---|---|---|---|\n"
+                      + ledger_text)
+    return path, ledger
+
+
+def test_a_backed_ledger_passes(tmp_path):
+    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum`, derivation `proof` |\n")
+    assert _notebooks.ledger_problems(path, ledger) == []
+
+
+def test_a_removed_evidence_cell_fails(tmp_path):
+    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum` |\n")
+    nb = nbformat.read(path, as_version=4)
+    del nb.cells[1]
+    path.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
+    assert any("`sum` is not in the notebook" in p for p in _notebooks.ledger_problems(path, ledger))
+
+
+def test_a_removed_cell_of_a_real_notebook_fails(tmp_path):
+    source = NOTEBOOKS[1]
+    rows = _notebooks.read_ledger(_notebooks.ledger_path_for(source))
+    cited = next(cell_id for row in rows for kind, cell_id in row["evidence"] if kind == "cell")
+    shutil.copytree(source.parent / "claims", tmp_path / "claims")
+    nb = nbformat.read(source, as_version=4)
+    nb.cells = [c for c in nb.cells if c.get("id") != cited]
+    copy = tmp_path / source.name
+    copy.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
+    assert any(f"`{cited}` is not in the notebook" in p
+               for p in _notebooks.ledger_problems(copy, _notebooks.ledger_path_for(copy)))
+
+
+@pytest.mark.parametrize("tags, executed, text, reason", [
+    (["nbval-ignore-output"], True, True, "exempted by a tag"),
+    (["nbval-skip"], True, True, "exempted by a tag"),
+    ([], False, True, "not executed"),
+    ([], True, False, "no text output"),
+])
+def test_an_unchecked_evidence_cell_fails(tmp_path, tags, executed, text, reason):
+    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum` |\n")
+    nb = nbformat.read(path, as_version=4)
+    cell = nb.cells[1]
+    if tags:
+        cell.metadata["tags"] = tags
+    if not executed:
+        cell.execution_count = None
+    if not text:
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR"})]
+    path.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
+    assert any("not checked by nbval" in p for p in _notebooks.ledger_problems(path, ledger)), reason
+
+
+def test_a_derivation_must_be_markdown_and_a_row_needs_evidence(tmp_path):
+    path, ledger = _copy_with_ledger(
+        tmp_path, "| 1 | 2+2=4 | integers | `prose` | derivation `sum` |\n| 2 | odd | | `prose` | trust me |\n")
+    found = _notebooks.ledger_problems(path, ledger)
+    assert any("derivation `sum` is not a Markdown cell" in p for p in found)
+    assert any("row 2: no evidence" in p for p in found)
+
+
+def test_a_missing_ledger_fails(tmp_path):
+    path, _ = _copy_with_ledger(tmp_path, "")
+    assert _notebooks.ledger_problems(path, tmp_path / "claims" / "absent.md") != []
