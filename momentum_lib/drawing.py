@@ -20,6 +20,29 @@ METHOD_COLOURS = {
     "noisy": "#999999",      # grey: raw mini-batch gradients
 }
 
+# A line style per method as well, so that no two methods differ by hue alone (greyscale
+# print-outs, washed-out projectors, colour-vision deficiencies).
+METHOD_LINESTYLES = {
+    "sgd": (0, (5, 2)),          # dashed
+    "momentum": "-",             # solid
+    "nesterov": (0, (6, 1.5, 1.5, 1.5)),  # dash-dot
+    "lookahead": (0, (1, 1.5)),  # dotted
+    "theory": (0, (1, 1.5)),
+    "ema": "-",
+    "pytorch": (0, (5, 2)),
+    "keras": (0, (8, 2, 2, 2, 2, 2)),
+    "optax": (0, (1, 1.5)),
+    "sutskever": (0, (6, 1.5, 1.5, 1.5)),
+    "polyak": (0, (3, 1)),
+    "noisy": "-",
+}
+
+
+def method_style(method):
+    """``{"color": …, "linestyle": …}`` for a method name, for ``ax.plot(..., **method_style(m))``."""
+    return {"color": METHOD_COLOURS[method], "linestyle": METHOD_LINESTYLES[method]}
+
+
 # Type for a classroom projector. Figures are drawn at 100 dpi and shown at their
 # pixel size, so 14 pt is about 19 px on screen: ticks ≥ 14 pt, labels and
 # titles ≥ 16 pt.

@@ -90,3 +90,12 @@ def test_drawing_uses_no_pyplot():
             "print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_method_has_a_line_style_and_no_two_methods_share_colour_and_style():
+    from momentum_lib.drawing import METHOD_COLOURS, METHOD_LINESTYLES, method_style
+
+    assert set(METHOD_LINESTYLES) == set(METHOD_COLOURS)
+    core = ["sgd", "momentum", "nesterov", "lookahead"]
+    assert len({str(METHOD_LINESTYLES[m]) for m in core}) == len(core)
+    assert method_style("momentum") == {"color": METHOD_COLOURS["momentum"], "linestyle": "-"}
