@@ -16,7 +16,7 @@ METHOD_COLOURS = {
     "keras": "#56B4E9",      # sky blue
     "optax": "#CC79A7",
     "sutskever": "#009E73",
-    "polyak": "#F0E442",     # yellow
+    "polyak": "#000000",     # black (Okabe–Ito's yellow is near-invisible on white)
     "noisy": "#999999",      # grey: raw mini-batch gradients
 }
 
@@ -38,9 +38,61 @@ METHOD_LINESTYLES = {
 }
 
 
+#: The names legends and status lines use (never the code names).
+METHOD_NAMES = {
+    "sgd": "gradient descent", "momentum": "momentum", "nesterov": "Nesterov",
+    "lookahead": "look-ahead point", "theory": "theory", "ema": "EMA form",
+    "pytorch": "PyTorch", "keras": "Keras", "optax": "Optax", "sutskever": "Sutskever",
+    "polyak": "Polyak", "noisy": "noisy gradients",
+}
+
+
 def method_style(method):
     """``{"color": …, "linestyle": …}`` for a method name, for ``ax.plot(..., **method_style(m))``."""
     return {"color": METHOD_COLOURS[method], "linestyle": METHOD_LINESTYLES[method]}
+
+
+def cut_at_exit(*coords, limits, margin=0.5):
+    """Coordinates of a path, ready to draw in a fixed view: it stops where it leaves for good.
+
+    ``coords`` are arrays of equal length (x, or x and y); ``limits`` one
+    ``(lo, hi)`` per array. If the path ends outside the view (it diverged or is
+    on its way out), the first point after its last visit inside is pulled onto
+    the edge and everything later becomes NaN: a diverging path that jumps from
+    wall to wall draws one exit, not a solid block of clipped segments. Excursions
+    that come back are kept, clipped to ``margin`` × the view's width beyond it
+    (the axes clip them; Agg never sees 1e300). NaN in the input stays NaN.
+
+    Examples
+    --------
+    >>> cut_at_exit([0.0, 1.0, 9.0, -9.0, 50.0], limits=[(-2, 2)])[0].tolist()
+    [0.0, 1.0, 2.0, nan, nan]
+    >>> cut_at_exit([0.0, 9.0, 0.5], limits=[(-2, 2)])[0].tolist()
+    [0.0, 4.0, 0.5]
+    """
+    import numpy as np
+
+    arrays = [np.array(c, dtype=float) for c in coords]
+    if len(limits) != len(arrays):
+        raise ValueError("give one (lo, hi) per coordinate array")
+    with np.errstate(invalid="ignore"):
+        finite = np.ones(arrays[0].shape, dtype=bool)
+        inside = np.ones(arrays[0].shape, dtype=bool)
+        for a, (lo, hi) in zip(arrays, limits):
+            finite &= np.isfinite(a)
+            inside &= (a >= lo) & (a <= hi)
+    last_finite = np.flatnonzero(finite)
+    if last_finite.size and not inside[last_finite[-1]]:
+        visits = np.flatnonzero(inside)
+        k = visits[-1] + 1 if visits.size else 0
+        for a, (lo, hi) in zip(arrays, limits):
+            a[k] = min(max(a[k], lo), hi) if np.isfinite(a[k]) else np.nan
+            a[k + 1:] = np.nan
+    for a, (lo, hi) in zip(arrays, limits):
+        pad = margin * (hi - lo) if np.isfinite(hi - lo) else 0.0
+        with np.errstate(invalid="ignore"):
+            np.clip(a, lo - pad, hi + pad, out=a)
+    return arrays
 
 
 # Type for a classroom projector. Figures are drawn at 100 dpi and shown at their
@@ -118,7 +170,7 @@ def show(fig):
 
 # ---- static figures used by the notebooks -----------------------------------
 
-def gradient_components(g, v=None, *, title=None):
+def gradient_components(g, v=None, *, v_label="momentum: velocity v", title=None):
     """Gradient descent's gradient along and across a valley, step by step.
 
     Parameters
@@ -134,23 +186,24 @@ def gradient_components(g, v=None, *, title=None):
 
     g = np.asarray(g, dtype=float)
     with style():
-        fig = new_figure((10.0, 4.2))
+        fig = new_figure((10.0, 4.8))
         axes = fig.subplots(1, 2, sharex=True)
         t = np.arange(1, len(g) + 1)
         for ax, col, where in zip(axes, (1, 0), ("across the valley (w₂)", "along the valley (w₁)")):
             ax.axhline(0.0, color=METHOD_COLOURS["theory"], linewidth=1)
             ax.plot(t, g[:, col], marker="o", markersize=4, linewidth=1.5,
-                    color=METHOD_COLOURS["sgd"], label="gradient descent: g")
+                    label="gradient descent: gradient g", **method_style("sgd"))
             if v is not None:
                 vv = np.asarray(v, dtype=float)
-                ax.plot(np.arange(len(vv)), vv[:, col], color=METHOD_COLOURS["momentum"],
-                        label="momentum: velocity v")
+                ax.plot(np.arange(len(vv)), vv[:, col], label=v_label, **method_style("momentum"))
             ax.set(xlabel="step t", title=where)
             style_axes(ax)
         axes[0].set_ylabel("component")
-        axes[0].legend(loc="upper right")
+        # One legend, below both panels: never over the data.
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
         fig.suptitle(title or "Across, the gradient flips sign every step; along, it is small and steady")
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
 
 
@@ -161,15 +214,16 @@ def gradient_weights(betas, t=40, *, convention="ema"):
     from . import theory
 
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
+    markers = ["o", "s", "^", "D", "v"]
     with style():
         fig = new_figure((8.0, 4.4))
         ax = fig.subplots()
         age = np.arange(t)
-        for beta, colour in zip(betas, colours * 2):
+        for k, beta in enumerate(betas):
             w = theory.past_gradient_weights(beta, t, convention=convention)[::-1]
-            ax.plot(age, w, marker="o", markersize=3.5, color=colour,
+            ax.plot(age, w, marker=markers[k % 5], markersize=4, color=colours[k % 5],
                     label=f"β = {beta:g}: window 1/(1−β) = {float(theory.effective_window(beta)):.3g}")
-        ax.set(yscale="log", ylim=(1e-4, 1.0), xlabel="age k of the gradient (steps ago)",
+        ax.set(yscale="log", ylim=(1e-4, 1.0), xlabel="age $k$ of the gradient (steps ago)",
                ylabel="weight in v", title="Each older gradient counts β times less")
         ax.legend(loc="lower left")
         style_axes(ax)
@@ -198,6 +252,65 @@ def trajectories(paths, *, ylabel="w", title="", styles=None):
             ax.plot(np.arange(len(w)), w, **kw)
         ax.set(xlabel="step t", ylabel=ylabel, title=title)
         ax.legend(loc="best")
+        style_axes(ax)
+        fig.tight_layout()
+    return fig
+
+
+def schedule_split(paths, *, reference="PyTorch", cut=None, title=None):
+    """How far each convention's path is from ``reference``'s, step by step: wₜ − wₜ(reference).
+
+    ``paths`` maps a convention name (as in ``experiments.CONVENTIONS``) to its
+    iterates (steps + 1, 1). A convention that takes the reference's steps lies
+    on zero; one that parts from it leaves zero. ``cut`` marks the step at which a
+    learning-rate schedule changed. Returns a ``Figure``.
+    """
+    import numpy as np
+
+    keys = {"PyTorch": "pytorch", "Keras": "keras", "Optax": "optax", "Sutskever": "sutskever",
+            "Polyak": "polyak", "EMA form": "ema"}
+    markers = {"PyTorch": None, "Optax": "o", "EMA form": "s", "Keras": None, "Sutskever": "^",
+               "Polyak": "D"}
+    ref = np.asarray(paths[reference], dtype=float).reshape(len(paths[reference]), -1)[:, 0]
+    with style():
+        fig = new_figure((9.0, 4.6))
+        ax = fig.subplots()
+        ax.axhline(0.0, color="#BBBBBB", linewidth=1)
+        if cut is not None:
+            ax.axvline(cut, color="#BBBBBB", linewidth=1, linestyle=(0, (4, 3)))
+            ax.annotate("learning rate cut", (cut, 0), xytext=(6, 8), textcoords="offset points",
+                        fontsize=TICK_SIZE, color="#555555")
+        for name, w in paths.items():
+            w = np.asarray(w, dtype=float).reshape(len(w), -1)[:, 0]
+            key = keys.get(name)
+            kw = method_style(key) if key else {"color": "#444444", "linestyle": "-"}
+            ax.plot(np.arange(len(w)), w - ref, label=name, linewidth=2, marker=markers.get(name),
+                    markersize=5, markevery=3, **kw)
+        ax.set(xlabel="step $t$", ylabel=f"$w_t$ − $w_t$ ({reference})",
+               title=title or f"Distance from {reference}'s path")
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        style_axes(ax)
+        fig.tight_layout()
+    return fig
+
+
+def spread_comparison(lrs, theory_gd, theory_momentum, measured_gd, measured_momentum, *,
+                      title="Long-run spread of w: theory (lines) and measured (markers)"):
+    """Stationary spread of w against η for gradient descent and momentum, theory and measured."""
+    import numpy as np
+
+    with style():
+        fig = new_figure((8.0, 4.6))
+        ax = fig.subplots()
+        for key, th, me, marker in (("sgd", theory_gd, measured_gd, "o"),
+                                    ("momentum", theory_momentum, measured_momentum, "s")):
+            ax.plot(lrs, th, label=f"{METHOD_NAMES[key]} (theory)", **method_style(key))
+            ax.plot(lrs, me, linestyle="none", marker=marker, markersize=8, markerfacecolor="none",
+                    markeredgewidth=2, color=METHOD_COLOURS[key],
+                    label=f"{METHOD_NAMES[key]} (measured)")
+        ax.set(xscale="log", yscale="log", xlabel="η (EMA form, the same for both)",
+               ylabel="spread of $w$ (std)", title=title)
+        ax.legend(loc="upper left", frameon=False)
         style_axes(ax)
         fig.tight_layout()
     return fig

@@ -1,4 +1,4 @@
-"""Small experiments behind notebooks 04 (Nesterov) and 05 (β sensitivity).
+"""Small experiments behind the notebooks: 01–02 (valley, noise, conventions), 04 (Nesterov), 05 (β).
 
 Each function is pure and returns numbers; the notebooks draw and print them.
 
@@ -9,6 +9,11 @@ Each function is pure and returns numbers; the notebooks draw and print them.
 - ``lookahead_arrows`` takes apart one step of momentum and one of Nesterov momentum.
 - ``sutskever_lookahead`` turns Sutskever's iterates θ into his look-ahead points θ + μv.
 - ``phase_rates`` and ``loss_after`` scan a grid of (lr, β): in closed form and by simulation.
+- ``valley_race`` races gradient descent and momentum along a narrow valley (notebook 01).
+- ``stationary_spread``, ``noisy_parabola_runs`` and ``long_run_spread``: how far noisy
+  gradients keep the weights from the minimum, in theory and measured on one shared
+  noise stream (notebook 02).
+- ``convention_paths`` runs the six ways of writing momentum side by side (notebook 02).
 """
 
 from typing import NamedTuple
@@ -77,6 +82,160 @@ def format_loss_table(betas, table, at=(1, 5, 20)):
         cells = " | ".join(f"{x:>8.4f}" if np.isfinite(x) else f"{'diverged':>8}" for x in row)
         lines.append(f"{beta:>5.2f} | {cells}")
     return "\n".join(lines)
+
+
+# --- notebooks 01–02: a race along a valley, the spread of noisy weights, the conventions ---
+
+
+class ValleyRace(NamedTuple):
+    """Gradient descent and momentum from the same start of ``problems.narrow_valley(κ)``.
+
+    gd, momentum : the two ``RunResult`` (with the loss recorded)
+    gd_settled, momentum_settled : the first step from which ‖w − w*‖ stays ≤ ``tol``
+        (``settling_step``; −1: not within the run)
+    """
+
+    gd: object
+    momentum: object
+    gd_settled: int
+    momentum_settled: int
+
+
+def valley_race(kappa, *, lr, beta, steps, tol=0.01, convention="ema"):
+    """Race gradient descent and momentum (same ``lr`` in ``convention``) along a narrow valley.
+
+    "Settled" is the step from which the distance to the minimum *stays* within
+    ``tol``: unlike "the first step below a threshold" it cannot be flattered by the
+    trough of a ripple.
+
+    Examples
+    --------
+    >>> r = valley_race(500.0, lr=1.9, beta=0.9, steps=300, convention="pytorch")
+    >>> print(r.gd_settled, r.momentum_settled)
+    -1 120
+    """
+    p = problems.narrow_valley(kappa)
+    gd = run(p.grad, p.w0, steps, lr=lr, method="sgd", loss_fn=p.loss)
+    mom = run(p.grad, p.w0, steps, lr=lr, beta=beta, convention=convention, loss_fn=p.loss)
+    return ValleyRace(gd, mom, int(settling_step(gd.w, p.minimum, tol)),
+                      int(settling_step(mom.w, p.minimum, tol)))
+
+
+def stationary_spread(lr, beta, noise, lam=1.0, convention="ema"):
+    """Long-run standard deviation of w on J = ½·λ·w² when every gradient carries noise.
+
+    The gradient is g_t = λ·w_t + σ·ξ_t with ξ_t independent standard normal. In the
+    heavy-ball step α (``theory.polyak_step``: α = lr·(1 − β) in the EMA form, lr
+    in the PyTorch form) the weights follow w⁺ = (1 + β − αλ)·w − β·w⁻ − ασξ, whose
+    stationary variance is
+
+        Var w = (1 + β)·α·σ² / ((1 − β)·λ·(2(1 + β) − αλ)),
+
+    finite for 0 < αλ < 2 + 2β (``inf`` outside). β = 0 gives gradient descent's
+    lr·σ²/(λ(2 − lr·λ)); in the EMA form it is lr·σ²/(λ(2 − lr·λ(1 − β)/(1 + β))),
+    so at the same EMA lr momentum's spread is never larger than gradient
+    descent's, and both tend to √(lr·σ²/(2λ)) as lr·λ → 0.
+
+    Examples
+    --------
+    >>> print(f"{float(stationary_spread(0.1, 0.0, 1.0)):.4f} {float(stationary_spread(0.1, 0.9, 1.0)):.4f}")
+    0.2294 0.2239
+    """
+    alpha = theory.polyak_step(lr, beta, convention)
+    beta = np.asarray(beta, dtype=np.float64)
+    noise = _validate.non_negative(noise, "noise")
+    lam = _validate.learning_rate(lam, name="lam")
+    margin = 2.0 * (1.0 + beta) - alpha * lam
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = (1.0 + beta) * alpha * noise ** 2 / ((1.0 - beta) * lam * margin)
+        return np.where(margin > 0, np.sqrt(var), np.inf)
+
+
+def noisy_parabola_runs(lr, beta, noise, steps, *, w0=0.0, lam=1.0, seed=0, convention="ema"):
+    """``run`` on J = ½·λ·w² with noisy gradients, every setting fed the *same* noise.
+
+    Step t's gradient is λ·w_t + σ·ξ_t with one ξ_t drawn per step (seeded) and
+    shared by all settings, so ``beta=np.array([0.0, 0.9])`` compares gradient
+    descent and momentum on one noise stream: their difference is then the method's,
+    not the luck of the draw. (``problems.noisy`` draws fresh noise per setting.)
+
+    Returns a ``RunResult`` with settings shape broadcast(lr, beta) and weights of shape (1,).
+    """
+    noise = float(_validate.non_negative(noise, "noise"))
+    steps = _validate.steps(steps)
+    lam = float(_validate.learning_rate(lam, name="lam"))
+    xi = np.random.default_rng(seed).standard_normal(steps)
+    calls = iter(range(steps))
+
+    def grad(w):
+        return lam * w + noise * xi[next(calls)]
+
+    return run(grad, [w0], steps, lr=lr, beta=beta, convention=convention)
+
+
+def long_run_spread(lr, beta, noise, *, lam=1.0, steps=40_000, burn_in=2_000, seed=0,
+                    convention="ema"):
+    """Measured standard deviation of w over a long noisy run (steps ``burn_in`` … ``steps``).
+
+    Starts at the minimum, feeds every setting the same noise stream
+    (``noisy_parabola_runs``) and discards the first ``burn_in`` steps. NaN for a
+    setting that diverged. Compare with ``stationary_spread``.
+
+    Examples
+    --------
+    >>> s = long_run_spread(0.1, np.array([0.0, 0.9]), 1.0)
+    >>> print(" ".join(f"{x:.3f}" for x in s))
+    0.230 0.225
+    """
+    burn_in = _validate.steps(burn_in, name="burn_in")
+    if not steps > burn_in + 1:
+        raise ValueError(f"steps must exceed burn_in + 1; got steps={steps}, burn_in={burn_in}")
+    r = noisy_parabola_runs(lr, beta, noise, steps, lam=lam, seed=seed, convention=convention)
+    spread = np.std(r.w[burn_in:, ..., 0], axis=0)
+    return np.where(r.diverged, np.nan, spread)
+
+
+#: The six ways of writing momentum in notebook 02, with the names each uses:
+#: name -> (emulation, name of its learning-rate argument, name of its β argument).
+CONVENTIONS = {
+    "PyTorch": ("pytorch_sgd", "lr", "momentum"),
+    "Keras": ("keras_sgd", "learning_rate", "momentum"),
+    "Optax": ("optax_sgd", "learning_rate", "momentum"),
+    "Sutskever": ("sutskever_momentum", "lr", "momentum"),
+    "Polyak": ("polyak_heavy_ball", "lr", "beta"),
+    "EMA form": ("ema_momentum", "lr", "beta"),
+}
+
+
+def convention_paths(grad_fn, w0, steps, *, lr, beta, schedule=None):
+    """Every entry of ``CONVENTIONS`` set to take PyTorch's steps (lr, β), and its iterates.
+
+    The EMA form gets lr/(1 − β) (``frameworks.pytorch_lr_to_ema_lr``); every other
+    its own names for lr and β. ``schedule`` (optional) maps the step t = 0, 1, …
+    to a factor on the learning rate, e.g. ``lambda t: 1.0 if t < 10 else 0.1``.
+
+    Returns
+    -------
+    dict
+        ``{name: (hyperparameters, iterates)}``; hyperparameters as passed (the
+        learning rate as its value at step 0), iterates of shape (steps + 1, *w0.shape).
+
+    Examples
+    --------
+    >>> out = convention_paths(lambda w: w, [1.0], 3, lr=0.1, beta=0.9)
+    >>> print({name: round(float(w[3, 0]), 4) for name, (_, w) in out.items()})
+    {'PyTorch': 0.486, 'Keras': 0.486, 'Optax': 0.486, 'Sutskever': 0.486, 'Polyak': 0.486, 'EMA form': 0.486}
+    """
+    from . import frameworks
+
+    out = {}
+    for name, (function, lr_name, beta_name) in CONVENTIONS.items():
+        base = float(frameworks.pytorch_lr_to_ema_lr(lr, beta)) if name == "EMA form" else lr
+        rate = base if schedule is None else (lambda t, base=base: base * schedule(t))
+        kwargs = {lr_name: base, beta_name: beta}
+        w = frameworks.EMULATIONS[function](grad_fn, w0, steps, **{**kwargs, lr_name: rate})
+        out[name] = (kwargs, w)
+    return out
 
 
 # --- measuring a path -------------------------------------------------------------------

@@ -268,27 +268,70 @@ def test_parse_gradients():
             parse_gradients(bad)
 
 
-def test_valley_rows_are_gradient_descent_and_momentum():
+def test_valley_rows_are_gradient_descent_and_momentum_in_the_pytorch_form():
     from momentum_lib.explorers.valley import valley_runs
 
     p, r = valley_runs(50.0, 1.9, 0.9, 40)
     gd = run(p.grad, p.w0, 40, lr=1.9, method="sgd", loss_fn=p.loss)
-    mom = run(p.grad, p.w0, 40, lr=1.9, beta=0.9, loss_fn=p.loss)
+    mom = run(p.grad, p.w0, 40, lr=1.9, beta=0.9, convention="pytorch", loss_fn=p.loss)
     np.testing.assert_allclose(r.w[:, 0], gd.w)
     np.testing.assert_allclose(r.w[:, 1], mom.w)
 
 
 def test_valley_divergence_is_reported_for_gradient_descent_alone(explorers):
-    # Gradient descent on curvature 1 diverges for lr > 2 (factor |1 − lr| > 1);
-    # EMA momentum with β = 0.9 stays stable while lr·(1 − β) < 2 + 2β, i.e. lr < 38.
+    # PyTorch form on curvature 1: gradient descent diverges for η > 2 (factor |1 − η| > 1),
+    # momentum only for η > 2 + 2β = 3.8 at β = 0.9 (REFERENCE §3).
     ex = explorers["valley"]
-    ex.set(beta=0.9, lr=10.0, kappa=10.0, steps=100)
+    ex.set(beta=0.9, lr=3.0, kappa=10.0, steps=100)
     assert ex.state["diverged_at"] == -1
     assert ex.state["sgd_diverged_at"] > 0
     assert "gradient descent diverged at step" in ex.status_line.value
-    ex.set(lr=39.0)
+    ex.set(lr=3.9)
     assert ex.state["diverged_at"] > 0
     ex.reset()
+
+
+def test_momentum_diverges_at_the_top_of_every_lr_slider(explorers):
+    # Issue 10.4: at β = 0.99 and the largest η, momentum must not survive either, and the
+    # status line states the stability limit for the current β.
+    for name in ("valley", "intuition"):
+        ex = explorers[name]
+        top = _range(ex.controls["lr"])[1]
+        ex.set(beta=_range(ex.controls["beta"])[1], lr=top)
+        assert ex.state["diverged_at"] >= 0, name
+        assert ex.state["stable_lr"] < top
+        assert f"{ex.state['stable_lr']:.3g} (momentum at this β)" in ex.status_line.value
+        ex.reset()
+
+
+def test_valley_status_names_eta_and_its_form_and_a_robust_settling_step(explorers):
+    from momentum_lib.experiments import settling_step
+
+    ex = explorers["valley"]
+    ex.reset()
+    status = ex.status_line.value
+    assert "η = " in status and "PyTorch form" in status and "lr" not in status
+    assert ex.state["settled"] == int(settling_step(ex.result.w[:, 1], 0.0, 0.01))
+    # At the defaults momentum settles within the run and gradient descent does not.
+    assert 0 < ex.state["settled"] <= ex.state["steps"] and ex.state["sgd_settled"] == -1
+    assert f"momentum step {ex.state['settled']}" in status
+
+
+def test_diverging_paths_are_cut_where_they_leave_the_view(explorers):
+    # Issue 10.3: no solid block of wall-to-wall clipped segments.
+    ex = explorers["valley"]
+    ex.set(beta=0.0, lr=10.0, steps=100)
+    x, y = ex.scene.paths["sgd"].get_data()
+    assert np.isfinite(x).sum() <= 3
+    ex = explorers["intuition"]
+    ex.set(beta=0.9, lr=2.5, noise=3.0)
+    assert ex.state["sgd_diverged_at"] > 0
+    _t, w = ex.scene.paths["sgd"].get_data()
+    lo, hi = ex.scene.w_ax.get_ylim()
+    finite = w[np.isfinite(w)]
+    assert finite.size < len(w) and np.all((finite >= lo) & (finite <= hi))
+    for name in ("valley", "intuition"):
+        explorers[name].reset()
 
 
 def test_intuition_noise_is_seeded(explorers):
@@ -299,6 +342,34 @@ def test_intuition_noise_is_seeded(explorers):
     ex.set(noise=2.0)
     assert ex.png() == first
     ex.reset()
+
+
+def test_intuition_shares_one_noise_stream_and_reports_the_long_run_spread(explorers):
+    from momentum_lib.experiments import stationary_spread
+
+    ex = explorers["intuition"]
+    ex.set(beta=0.9, lr=0.1, noise=1.0)
+    r = ex.result
+    noise = r.g[:, :, 0] - r.w[:-1, :, 0]          # g − λw with λ = 1: the draws themselves
+    np.testing.assert_allclose(noise[:, 0], noise[:, 1], atol=1e-12)
+    assert ex.state["sgd_spread"] == pytest.approx(float(stationary_spread(0.1, 0.0, 1.0)))
+    assert ex.state["momentum_spread"] == pytest.approx(float(stationary_spread(0.1, 0.9, 1.0)))
+    assert f"gradient descent {ex.state['sgd_spread']:.3g}, momentum" in ex.status_line.value
+    ex.reset()
+
+
+def test_trace_table_aligns_decimals_and_explorer_is_compact(explorers):
+    import re as _re
+
+    ex = explorers["trace"]
+    ex.reset()
+    cells = _re.findall(r"<td>([^<]*)</td>", ex.table.value)
+    columns = [cells[k::5] for k in range(5)]
+    for column in columns[1:]:
+        places = {len(c.split(".")[1]) if "." in c else 0 for c in column}
+        assert len(places) == 1, column          # one number of decimals per column
+    assert columns[2][2] == "+0.1065"           # v₃ (REFERENCE §1)
+    assert ex.figsize[1] * ex.dpi <= 400        # figure ≤ 400 px tall, table beside it
 
 
 def test_intuition_window_is_one_over_one_minus_beta(explorers):

@@ -1,37 +1,39 @@
-"""Notebook 02's explorer: the velocity as an average that filters noisy gradients.
+"""Notebook 02's explorer: the velocity averages noisy gradients; the weights' spread does not shrink.
 
-A 1-D parabola J(w) = ½w² with seeded Gaussian noise added to every gradient
-(a stand-in for mini-batches). Left: the noisy gradients momentum receives and
-its velocity v, their exponentially weighted average. Middle: the weight each
-past gradient has in v, (1−β)β^k for a gradient k steps old, with the effective
-window 1/(1−β). Right: the weight w for gradient descent and momentum.
+A 1-D parabola J(w) = ½w² whose gradients carry seeded Gaussian noise (a stand-in
+for mini-batches). Gradient descent and momentum (EMA form, v ← βv + (1−β)g,
+w ← w − η·v) use the same η, which in the EMA form is the same effective step
+for a steady gradient, and the **same noise stream** (one draw per step, shared),
+so every difference on screen is the method's, not the luck of the draw.
+
+Left: the noisy gradients momentum receives and its velocity v. Middle: the
+weight each past gradient has in v, (1−β)βᵏ, with the window 1/(1−β). Right: the
+weight w for both methods. The status line gives the long-run spread of w for
+both (``experiments.stationary_spread``, exact for this problem) and where each
+method becomes unstable.
 """
 
 import math
 
 import numpy as np
 
-from .. import problems, run, theory
-from ..drawing import METHOD_COLOURS
-from ._base import Explorer, Scene, clip, divergence_message, float_slider
+from .. import theory
+from ..drawing import METHOD_COLOURS, METHOD_NAMES, cut_at_exit, method_style
+from ..experiments import noisy_parabola_runs, stationary_spread
+from ._base import Explorer, Scene, float_slider
 
 W0 = 4.0
-STEPS = 100
+STEPS = 200
 SEED = 0
 MAX_LAG = 60
 W_LIM = (-2.5, 5.0)
 WEIGHT_LIM = (1e-4, 1.5)
+METHODS = ("sgd", "momentum")
 
 
 def noisy_runs(lr, beta, noise, steps=STEPS, seed=SEED):
-    """Gradient descent (row 0) and EMA momentum (row 1) on ½w² with noisy gradients.
-
-    Both rows draw from one seeded generator, so the same settings always give
-    the same picture.
-    """
-    p = problems.parabola(1.0, w0=W0)
-    grad_fn = problems.noisy(p.grad, noise, seed=seed)
-    return run(grad_fn, p.w0, steps, lr=lr, beta=np.array([0.0, beta]), loss_fn=p.loss)
+    """Gradient descent (row 0) and EMA momentum (row 1) on ½w² from w = 4, one shared noise stream."""
+    return noisy_parabola_runs(lr, np.array([0.0, beta]), noise, steps, w0=W0, seed=seed)
 
 
 def _gradient_limits(noise):
@@ -40,14 +42,37 @@ def _gradient_limits(noise):
     return (-1.0 - 3.0 * level, W0 + 1.0 + 3.0 * level)
 
 
+def _spread_text(spread):
+    return f"{spread:.3g}" if math.isfinite(spread) else "unbounded (unstable)"
+
+
+def divergence_text(k_sgd, k):
+    """The figure's message when a run diverged (−1: did not), with η for the learning rate."""
+    if k >= 0 and k_sgd >= 0:
+        return (f"both diverged: gradient descent at step {k_sgd},\n"
+                f"momentum at step {k} — lower η")
+    if k >= 0:
+        return f"momentum diverged at step {k} — lower η or β"
+    if k_sgd >= 0:
+        return f"gradient descent diverged at step {k_sgd}; momentum did not"
+    return ""
+
+
 class IntuitionExplorer(Explorer):
-    """β, lr and gradient noise: what the velocity keeps of the gradients it has seen."""
+    """β, η and gradient noise: what the velocity smooths, and what the weights do."""
 
     name = "intuition"
-    title = "The velocity averages away the noise; the weights show how far back it looks"
+    title = "Noisy gradients, the velocity that averages them, and the weight"
     defaults = {"beta": 0.9, "lr": 0.1, "noise": 1.0}
-    lr_range = (0.01, 3.0)
-    figsize = (11.5, 4.4)
+    # Up to 400: momentum's limit (2 + 2β)/(1 − β) in the EMA form is 398 at β = 0.99.
+    lr_range = (0.01, 400.0)
+    figsize = (11.5, 4.6)
+    tight = False             # axes placed in build: one legend below all three panels
+
+    def _make_controls(self):
+        controls = super()._make_controls()
+        controls["lr"].description = "η (EMA form, both)"
+        return controls
 
     def extra_controls(self):
         return {"noise": float_slider(self.defaults["noise"], 0.0, 3.0, 0.1, ".1f", "gradient noise σ")}
@@ -56,31 +81,32 @@ class IntuitionExplorer(Explorer):
         return noisy_runs(values["lr"], values["beta"], values["noise"])
 
     def summary(self, result, values):
-        tail = result.w[STEPS // 2:, :, 0]
-        spread = [float(np.std(tail[:, row])) if result.diverged_at[row] < 0 else float("nan")
-                  for row in (0, 1)]
-        beta = values["beta"]
+        beta, lr, noise = values["beta"], values["lr"], values["noise"]
+        spreads = stationary_spread(lr, np.array([0.0, beta]), noise)
+        limits = (float(theory.max_stable_lr(0.0, 1.0, method="sgd")),
+                  float(theory.max_stable_lr(beta, 1.0)))
         return {
             "diverged_at": int(result.diverged_at[1]),
             "sgd_diverged_at": int(result.diverged_at[0]),
             "effective_window": float(theory.effective_window(beta)),
             "half_life": float(theory.half_life(beta)),
-            "sgd_spread": spread[0],
-            "momentum_spread": spread[1],
+            "sgd_spread": float(spreads[0]),
+            "momentum_spread": float(spreads[1]),
+            "sgd_stable_lr": limits[0],
+            "stable_lr": limits[1],
         }
 
     def message(self, summary, values):
-        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"])
+        return divergence_text(summary["sgd_diverged_at"], summary["diverged_at"])
 
     def status(self, summary, values):
-        def spread(key, at):
-            return "diverged" if summary[at] >= 0 else f"{summary[key]:.3f}"
-
-        return (f"β = {values['beta']:.2f} · lr = {values['lr']:.3g} · σ = {values['noise']:.1f}"
-                f" · window 1/(1−β) = {summary['effective_window']:.1f} steps"
-                f" · spread of w over the last {STEPS // 2} steps: gradient descent "
-                f"{spread('sgd_spread', 'sgd_diverged_at')}, momentum "
-                f"{spread('momentum_spread', 'diverged_at')}")
+        return (f"β = {values['beta']:.2f} · η = {values['lr']:.3g} (EMA form, both) · "
+                f"σ = {values['noise']:.1f} · window 1/(1−β) = {summary['effective_window']:.3g} steps"
+                f"<br>long-run spread of w (theory): gradient descent "
+                f"{_spread_text(summary['sgd_spread'])}, momentum "
+                f"{_spread_text(summary['momentum_spread'])} · stable for η below "
+                f"{summary['sgd_stable_lr']:.3g} (gradient descent) and "
+                f"{summary['stable_lr']:.3g} (momentum at this β)")
 
     def static_key(self, values):
         return _gradient_limits(values["noise"])
@@ -90,26 +116,39 @@ class IntuitionExplorer(Explorer):
         ga, wa, xa = (fig.add_subplot(1, 3, k) for k in (1, 2, 3))
         scene.grad_ax, scene.weight_ax, scene.w_ax = ga, wa, xa
 
-        ga.set(xlim=(0, STEPS), xlabel="step t", ylabel="g  and  v", title="gradients and velocity")
-        scene.grads = scene.animated(ga.plot([], [], linestyle="none", marker="o", markersize=3.5,
-                                             color=METHOD_COLOURS["noisy"], label="noisy g")[0])
-        scene.velocity = scene.animated(ga.plot([], [], color=METHOD_COLOURS["momentum"],
-                                                label="velocity v")[0])
-        ga.legend(loc="upper right")
+        ga.set(xlim=(0, STEPS), xlabel="step $t$", ylabel="$g$  and  $v$",
+               title="gradients and velocity")
+        scene.grads = scene.animated(ga.plot([], [], linestyle="none", marker="o", markersize=3,
+                                             color=METHOD_COLOURS["noisy"], label="noisy gradient g")[0])
+        scene.velocity = scene.animated(ga.plot([], [], label="velocity v (momentum)",
+                                                **method_style("momentum"))[0])
 
-        wa.set(xlim=(-1, MAX_LAG), ylim=WEIGHT_LIM, yscale="log", xlabel="age k of a gradient (steps)",
-               ylabel="weight (1−β)βᵏ", title="how far back v looks")
+        wa.set(xlim=(-1, MAX_LAG), ylim=WEIGHT_LIM, yscale="log",
+               xlabel="age $k$ of a gradient (steps)", ylabel="weight $(1-\\beta)\\beta^k$",
+               title="how far back v looks")
         scene.weights = scene.animated(wa.plot([], [], marker="o", markersize=3.5,
-                                               color=METHOD_COLOURS["momentum"])[0])
+                                               **method_style("momentum"))[0])
         scene.window = scene.animated(wa.axvline(np.nan, color=METHOD_COLOURS["theory"],
                                                  linestyle="--", linewidth=1.5))
         scene.window_label = scene.animated(wa.text(0, 0, "", fontsize=14, ha="left", va="top"))
 
-        xa.set(xlim=(0, STEPS), ylim=W_LIM, xlabel="step t", ylabel="weight w", title="where w goes")
-        xa.axhline(0.0, color=METHOD_COLOURS["theory"], linewidth=1, linestyle=":")
-        scene.paths = {m: scene.animated(xa.plot([], [], color=METHOD_COLOURS[m], label=label)[0])
-                       for m, label in (("sgd", "gradient descent"), ("momentum", "momentum"))}
-        xa.legend(loc="upper right")
+        xa.set(xlim=(0, STEPS), ylim=W_LIM, xlabel="step $t$", ylabel="weight $w$",
+               title="where w goes")
+        xa.axhline(0.0, color="#BBBBBB", linewidth=1)
+        scene.paths = {m: scene.animated(xa.plot([], [], label=METHOD_NAMES[m], linewidth=2,
+                                                 **method_style(m))[0])
+                       for m in METHODS}
+        # One legend under the panels, never over the data (left, right or diverging).
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], linestyle="none", marker="o", markersize=5,
+                          color=METHOD_COLOURS["noisy"]),
+                   Line2D([], [], linewidth=2, **method_style("momentum")),
+                   Line2D([], [], linewidth=2, **method_style("sgd"))]
+        fig.legend(handles, ["noisy gradient g", "momentum: velocity v (left), weight w (right)",
+                             "gradient descent: weight w"],
+                   loc="lower center", ncol=3, frameon=False, fontsize=13, borderaxespad=0.2)
+        fig.subplots_adjust(left=0.075, right=0.975, bottom=0.26, top=0.83, wspace=0.45)
         fig.suptitle(self.title, fontsize=16)
         self.restyle(scene, values)
         return scene
@@ -120,19 +159,21 @@ class IntuitionExplorer(Explorer):
     def update(self, scene, result, values):
         lo, hi = scene.grad_ax.get_ylim()
         t = np.arange(1, len(result.g) + 1)
-        scene.grads.set_data(t, clip(result.g[:, 1, 0], lo, hi))
-        scene.velocity.set_data(np.arange(len(result.v)), clip(result.v[:, 1, 0], lo, hi))
+        scene.grads.set_data(*cut_at_exit(t, result.g[:, 1, 0], limits=((0, np.inf), (lo, hi))))
+        scene.velocity.set_data(*cut_at_exit(np.arange(len(result.v)), result.v[:, 1, 0],
+                                             limits=((0, np.inf), (lo, hi))))
 
         beta = values["beta"]
         lags = np.arange(MAX_LAG)
         weights = theory.past_gradient_weights(beta, MAX_LAG)[::-1]   # newest first
-        with np.errstate(divide="ignore"):
-            scene.weights.set_data(lags, np.clip(weights, WEIGHT_LIM[0] / 10, None))
+        scene.weights.set_data(lags, np.clip(weights, WEIGHT_LIM[0] / 10, None))
         window = float(theory.effective_window(beta))
         scene.window.set_xdata([window, window])
         scene.window_label.set_position((min(window, MAX_LAG * 0.55) + 1, 0.9))
         scene.window_label.set_text(f"1/(1−β) = {window:.3g}")
 
         steps = np.arange(len(result.w))
-        for row, method in enumerate(("sgd", "momentum")):
-            scene.paths[method].set_data(steps, clip(result.w[:, row, 0], *W_LIM))
+        for row, method in enumerate(METHODS):
+            # Stops where a diverging path leaves the panel: no wall-to-wall block.
+            scene.paths[method].set_data(*cut_at_exit(steps, result.w[:, row, 0],
+                                                      limits=((0, np.inf), W_LIM)))

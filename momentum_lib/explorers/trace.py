@@ -1,9 +1,10 @@
 """Notebook 03's explorer: the trace table, live, beside plain gradient descent.
 
-Type a gradient sequence, move β and lr: the table of ∇J, v, w and Δw = −lr·v is
+Type a gradient sequence, move β and η: the table of ∇J, v and Δw = −η·v is
 regenerated with ``trace_table``, next to a bar chart of every step's Δw for
-momentum (EMA form) and for gradient descent (Δw = −lr·∇J, the same table with
-β = 0).
+momentum (EMA form) and for gradient descent (Δw = −η·∇J, the same table with
+β = 0). The figure and the table sit side by side and the whole explorer stays
+under ~500 px tall, so sliders, bars and table fit on a 1366×768 screen together.
 """
 
 import html
@@ -13,7 +14,7 @@ import numpy as np
 import ipywidgets as widgets
 
 from .. import trace_table
-from ..drawing import METHOD_COLOURS
+from ..drawing import METHOD_COLOURS, METHOD_NAMES
 from ._base import Explorer, InputError, Scene, control_style
 
 POST_GRADIENTS = "0.5, 0.4, 0.3, 0.1, -0.1"   # the source post's walkthrough
@@ -53,18 +54,46 @@ def _nice_limit(x):
     return 10.0 ** (exponent + 1)
 
 
+def decimals_for(values, significant=4):
+    """Decimal places that give the largest |value| ``significant`` significant figures (0–8).
+
+    One count per column keeps the decimal points aligned down the column.
+
+    >>> decimals_for([0.05, 0.085, 0.1065])
+    4
+    >>> decimals_for([-0.5, 12.0])
+    2
+    """
+    largest = max((abs(float(x)) for x in values if math.isfinite(float(x))), default=0.0)
+    if largest == 0.0:
+        return 1
+    return int(min(max(significant - 1 - math.floor(math.log10(largest)), 0), 8))
+
+
 def comparison_html(momentum, sgd):
-    """Both traces in one HTML table: ∇J, then v, w, Δw for momentum, then SGD's w and Δw."""
-    head = ("<tr><th>step</th><th>∇J</th><th>v</th><th>w</th><th>Δw</th>"
-            "<th>w (GD)</th><th>Δw (GD)</th></tr>")
+    """Both traces in one compact HTML table: ∇J, momentum's v and Δw, gradient descent's Δw.
+
+    Each column has one number of decimals (aligned decimal points, tabular digits);
+    the final weights are in the status line.
+    """
+    columns = [momentum.g, momentum.v, momentum.dw, sgd.dw]
+    places = [decimals_for(c) for c in columns]
+    head = ("<tr><th>t</th><th>∇J</th><th>v</th><th>Δw<br>momentum</th>"
+            "<th>Δw<br>GD</th></tr>")
     rows = "".join(
-        f"<tr><td>{int(s)}</td><td>{g:.4g}</td><td>{v:.6g}</td><td>{w:.6g}</td>"
-        f"<td><b>{dw:.6g}</b></td><td>{ws:.6g}</td><td><b>{dws:.6g}</b></td></tr>"
-        for s, g, v, w, dw, ws, dws in zip(momentum.step, momentum.g, momentum.v, momentum.w,
-                                          momentum.dw, sgd.w, sgd.dw))
-    caption = html.escape(f"momentum: v ← βv + (1−β)∇J, w ← w − lr·v (lr = {momentum.lr:g}, "
-                          f"β = {momentum.beta:g}); gradient descent (GD): w ← w − lr·∇J")
-    return (f"<table class='trace-table' style='font-size:15px'><caption>{caption}</caption>"
+        f"<tr><td>{int(step)}</td>"
+        + "".join(f"<td>{float(x):+.{p}f}</td>" for x, p in zip(values, places))
+        + "</tr>"
+        for step, *values in zip(momentum.step, *columns))
+    caption = html.escape(f"EMA form, η = {momentum.lr:g}, β = {momentum.beta:g}: "
+                          "v ← βv + (1−β)∇J, Δw = −η·v; gradient descent (GD): Δw = −η·∇J")
+    style = ("font-size:14px;border-collapse:collapse;font-variant-numeric:tabular-nums;"
+             "font-family:ui-monospace,Menlo,Consolas,monospace")
+    cells = "padding:1px 8px;text-align:right"
+    return (f"<style>.trace-table td, .trace-table th {{{cells}}}"
+            f".trace-table caption {{font-family:sans-serif;font-size:13px;caption-side:bottom;"
+            f"text-align:left;max-width:330px}}</style>"
+            f"<table class='trace-table' style='{style}'><caption>{caption}</caption>"
             f"<thead>{head}</thead><tbody>{rows}</tbody></table>")
 
 
@@ -72,12 +101,18 @@ class TraceExplorer(Explorer):
     """β, lr and the gradient sequence of the hand-worked trace table."""
 
     name = "trace"
-    title = "Δw per step: momentum keeps its direction"
+    title = "Δw per step (EMA form, same η)"
     defaults = {"beta": 0.9, "lr": 0.1, "grads": POST_GRADIENTS}
     lr_range = (0.01, 1.0)
-    figsize = (6.4, 4.4)
+    figsize = (4.9, 3.7)
+    tight = False             # axes placed in build: the legend goes under the plot
     text_examples = {"grads": ["1", "1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1", "1e6, -1e6",
                                "0.5, abc", "", "0.5,,0.4", ",".join(["1"] * 13), "nan"]}
+
+    def _make_controls(self):
+        controls = super()._make_controls()
+        controls["lr"].description = "η (EMA form)"
+        return controls
 
     def extra_controls(self):
         return {"grads": widgets.Text(
@@ -107,9 +142,9 @@ class TraceExplorer(Explorer):
         }
 
     def status(self, summary, values):
-        return (f"β = {values['beta']:.2f} · lr = {values['lr']:.3g} · after {summary['steps']} "
-                f"steps: w = {summary['final_w']:.6g} with momentum, {summary['sgd_final_w']:.6g} "
-                "with gradient descent")
+        return (f"β = {values['beta']:.2f} · η = {values['lr']:.3g} (EMA form) · after "
+                f"{summary['steps']} steps: w = {summary['final_w']:.4g} with momentum, "
+                f"{summary['sgd_final_w']:.4g} with gradient descent")
 
     def static_key(self, values):
         try:
@@ -125,17 +160,21 @@ class TraceExplorer(Explorer):
     def build(self, fig, values):
         scene = Scene(fig)
         ax = scene.ax = fig.add_subplot()
-        ax.set(xlabel="step t", ylabel="Δw (change of w)")
+        ax.set(xlabel="step $t$", ylabel="Δw")
         ax.axhline(0.0, color="black", linewidth=1)
         width = 0.38
         scene.bars = {}
-        for offset, method, label in ((-width / 2, "sgd", "gradient descent: −lr·∇J"),
-                                      (width / 2, "momentum", "momentum: −lr·v")):
+        # Hatching as well as colour: the two methods stay apart in greyscale.
+        for offset, method, label, hatch in ((-width / 2, "sgd", "−η∇J", "///"),
+                                             (width / 2, "momentum", "−ηv", None)):
             bars = ax.bar(np.arange(1, MAX_STEPS + 1) + offset, np.zeros(MAX_STEPS), width=width,
-                          color=METHOD_COLOURS[method], label=label)
+                          color=METHOD_COLOURS[method], hatch=hatch, edgecolor="white",
+                          linewidth=0, label=f"{METHOD_NAMES[method]} ({label})")
             scene.bars[method] = [scene.animated(b) for b in bars]
-        ax.legend(loc="upper left", fontsize=13, framealpha=0.9)
-        ax.set_title(self.title, fontsize=16)
+        fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, frameon=False,
+                   fontsize=12, handletextpad=0.3, columnspacing=0.8, handlelength=1.5)
+        ax.set_title(self.title, fontsize=15, pad=16)   # clear of a "1e6" offset label
+        fig.subplots_adjust(left=0.25, right=0.97, top=0.82, bottom=0.28)
         self.restyle(scene, values)
         return scene
 
@@ -143,7 +182,7 @@ class TraceExplorer(Explorer):
         n, limit = self.static_key(values)
         scene.ax.set_xlim(0.4, n + 0.6)
         scene.ax.set_xticks(np.arange(1, n + 1))
-        scene.ax.set_ylim(-1.6 * limit, 1.6 * limit)   # room for the legend above the bars
+        scene.ax.set_ylim(-1.05 * limit, 1.05 * limit)
 
     def update(self, scene, result, values):
         n = len(result["momentum"])
