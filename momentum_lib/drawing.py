@@ -196,7 +196,7 @@ def gradient_components(g, v=None, *, v_label="momentum: velocity v", title=None
             if v is not None:
                 vv = np.asarray(v, dtype=float)
                 ax.plot(np.arange(len(vv)), vv[:, col], label=v_label, **method_style("momentum"))
-            ax.set(xlabel="step t", title=where)
+            ax.set(xlabel="step $t$", title=where)
             style_axes(ax)
         axes[0].set_ylabel("component")
         # One legend, below both panels: never over the data.
@@ -261,34 +261,49 @@ def schedule_split(paths, *, reference="PyTorch", cut=None, title=None):
     """How far each convention's path is from ``reference``'s, step by step: wₜ − wₜ(reference).
 
     ``paths`` maps a convention name (as in ``experiments.CONVENTIONS``) to its
-    iterates (steps + 1, 1). A convention that takes the reference's steps lies
-    on zero; one that parts from it leaves zero. ``cut`` marks the step at which a
-    learning-rate schedule changed. Returns a ``Figure``.
+    iterates (steps + 1, 1). Conventions whose paths coincide form a family: they
+    are drawn as one bundle of lines of decreasing width (each still visible) and
+    labelled together at the right end, e.g. "Keras = Sutskever = Polyak".
+    ``cut`` marks the step at which a learning-rate schedule changed. Returns a ``Figure``.
     """
     import numpy as np
 
     keys = {"PyTorch": "pytorch", "Keras": "keras", "Optax": "optax", "Sutskever": "sutskever",
             "Polyak": "polyak", "EMA form": "ema"}
-    markers = {"PyTorch": None, "Optax": "o", "EMA form": "s", "Keras": None, "Sutskever": "^",
-               "Polyak": "D"}
-    ref = np.asarray(paths[reference], dtype=float).reshape(len(paths[reference]), -1)[:, 0]
+    flat = {name: np.asarray(w, dtype=float).reshape(len(w), -1)[:, 0] for name, w in paths.items()}
+    ref = flat[reference]
+    families = []
+    for name, w in flat.items():
+        for family in families:
+            if np.allclose(flat[family[0]], w, rtol=0, atol=1e-12):
+                family.append(name)
+                break
+        else:
+            families.append([name])
     with style():
         fig = new_figure((9.0, 4.6))
         ax = fig.subplots()
         ax.axhline(0.0, color="#BBBBBB", linewidth=1)
         if cut is not None:
             ax.axvline(cut, color="#BBBBBB", linewidth=1, linestyle=(0, (4, 3)))
-            ax.annotate("learning rate cut", (cut, 0), xytext=(6, 8), textcoords="offset points",
+            ax.annotate("learning-rate cut", (cut, 1), xycoords=("data", "axes fraction"),
+                        xytext=(-6, -4), textcoords="offset points", ha="right", va="top",
                         fontsize=TICK_SIZE, color="#555555")
-        for name, w in paths.items():
-            w = np.asarray(w, dtype=float).reshape(len(w), -1)[:, 0]
-            key = keys.get(name)
-            kw = method_style(key) if key else {"color": "#444444", "linestyle": "-"}
-            ax.plot(np.arange(len(w)), w - ref, label=name, linewidth=2, marker=markers.get(name),
-                    markersize=5, markevery=3, **kw)
+        for family in families:
+            for k, name in enumerate(family):
+                key = keys.get(name)
+                kw = method_style(key) if key else {"color": "#444444", "linestyle": "-"}
+                ax.plot(np.arange(len(flat[name])), flat[name] - ref, label=name,
+                        linewidth=(7.0, 4.0, 1.8)[min(k, 2)], solid_capstyle="butt", **kw)
+            d = flat[family[0]] - ref
+            k = int(np.nanargmax(np.abs(d)))
+            at, ha = ((len(d) - 1, d[-1]), "right") if abs(d[k]) < 1e-12 else ((k, d[k]), "center")
+            ax.annotate(" = ".join(family), at, xytext=(0, 9 if d[at[0]] >= 0 else -9),
+                        textcoords="offset points", ha=ha, va="bottom" if d[at[0]] >= 0 else "top",
+                        fontsize=TICK_SIZE)
+        ax.margins(y=0.18)
         ax.set(xlabel="step $t$", ylabel=f"$w_t$ − $w_t$ ({reference})",
                title=title or f"Distance from {reference}'s path")
-        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
         style_axes(ax)
         fig.tight_layout()
     return fig

@@ -174,12 +174,13 @@ def noisy_parabola_runs(lr, beta, noise, steps, *, w0=0.0, lam=1.0, seed=0, conv
 
 
 def long_run_spread(lr, beta, noise, *, lam=1.0, steps=40_000, burn_in=2_000, seed=0,
-                    convention="ema"):
+                    convention="ema", of="w"):
     """Measured standard deviation of w over a long noisy run (steps ``burn_in`` … ``steps``).
 
     Starts at the minimum, feeds every setting the same noise stream
     (``noisy_parabola_runs``) and discards the first ``burn_in`` steps. NaN for a
-    setting that diverged. Compare with ``stationary_spread``.
+    setting that diverged. Compare with ``stationary_spread``. ``of="v"`` or
+    ``of="g"`` measures the velocity or the (noisy) gradients instead of w.
 
     Examples
     --------
@@ -190,8 +191,11 @@ def long_run_spread(lr, beta, noise, *, lam=1.0, steps=40_000, burn_in=2_000, se
     burn_in = _validate.steps(burn_in, name="burn_in")
     if not steps > burn_in + 1:
         raise ValueError(f"steps must exceed burn_in + 1; got steps={steps}, burn_in={burn_in}")
+    series = {"w": 0, "v": 1, "g": 2}
+    if of not in series:
+        raise ValueError(f"of must be one of 'w', 'v', 'g'; got {of!r}")
     r = noisy_parabola_runs(lr, beta, noise, steps, lam=lam, seed=seed, convention=convention)
-    spread = np.std(r.w[burn_in:, ..., 0], axis=0)
+    spread = np.std(r[series[of]][burn_in:, ..., 0], axis=0)
     return np.where(r.diverged, np.nan, spread)
 
 

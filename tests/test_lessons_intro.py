@@ -151,9 +151,11 @@ def test_schedule_split_draws_differences_from_the_reference():
     lines = {line.get_label(): line for line in fig.axes[0].lines}
     np.testing.assert_allclose(lines["PyTorch"].get_ydata(), 0.0)
     np.testing.assert_allclose(lines["Keras"].get_ydata(), paths["Keras"][:, 0] - paths["PyTorch"][:, 0])
-    # no two conventions share colour and line style (greyscale-safe)
-    styles = {(line.get_color(), str(line.get_linestyle()), str(line.get_marker())) for line in lines.values()}
+    # no two conventions share colour, style and width: coinciding paths stay visible
+    styles = {(line.get_color(), str(line.get_linestyle()), line.get_linewidth()) for line in lines.values()}
     assert len(styles) == len(lines)
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert "PyTorch = Optax = EMA form" in labels and "Keras = Sutskever = Polyak" in labels
     assert drawing.png_bytes(fig).startswith(b"\x89PNG")
 
 
@@ -175,3 +177,13 @@ def test_polyak_is_not_the_near_invisible_yellow():
     from momentum_lib.drawing import METHOD_COLOURS
 
     assert METHOD_COLOURS["polyak"].upper() != "#F0E442"
+
+
+def test_long_run_spread_of_the_velocity_and_the_gradients():
+    # EMA velocity of white noise: spread σ·√((1 − β)/(1 + β)) plus the (small) part from w.
+    g = float(ex.long_run_spread(0.01, 0.9, 1.0, of="g", steps=30_000))
+    v = float(ex.long_run_spread(0.01, 0.9, 1.0, of="v", steps=30_000))
+    assert g == pytest.approx(1.0, rel=0.05)
+    assert v == pytest.approx(math.sqrt(0.1 / 1.9), rel=0.1)
+    with pytest.raises(ValueError, match="of must be"):
+        ex.long_run_spread(0.1, 0.9, 1.0, of="x")
