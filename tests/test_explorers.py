@@ -317,6 +317,21 @@ def test_valley_status_names_eta_and_its_form_and_a_robust_settling_step(explore
     assert f"momentum step {ex.state['settled']}" in status
 
 
+def test_divergence_advice_is_to_lower_eta_not_beta(explorers):
+    # A smaller β lowers the stability limit in both forms ((2 + 2β) and (2 + 2β)/(1 − β)),
+    # so "lower β" would be wrong advice.
+    from momentum_lib import theory
+
+    assert theory.max_stable_lr(0.5, 1.0, convention="pytorch") < theory.max_stable_lr(0.9, 1.0, convention="pytorch")
+    assert theory.max_stable_lr(0.5, 1.0) < theory.max_stable_lr(0.9, 1.0)
+    for name, lr in (("valley", 3.9), ("intuition", 39.0)):
+        ex = explorers[name]
+        ex.set(beta=0.9, lr=lr)
+        assert ex.state["diverged_at"] >= 0
+        assert "lower η" in ex.scene.message.get_text() and "β" not in ex.scene.message.get_text()
+        ex.reset()
+
+
 def test_diverging_paths_are_cut_where_they_leave_the_view(explorers):
     # Issue 10.3: no solid block of wall-to-wall clipped segments.
     ex = explorers["valley"]

@@ -52,7 +52,7 @@ def divergence_text(k_sgd, k):
         return (f"both diverged: gradient descent at step {k_sgd},\n"
                 f"momentum at step {k} — lower η")
     if k >= 0:
-        return f"momentum diverged at step {k} — lower η or β"
+        return f"momentum diverged at step {k} — lower η"
     if k_sgd >= 0:
         return f"gradient descent diverged at step {k_sgd}; momentum did not"
     return ""

@@ -62,9 +62,9 @@ def divergence_text(k_sgd, k):
     diverged (−1: did not), in the series' notation (η, not lr). Empty when neither did."""
     if k >= 0 and k_sgd >= 0:
         return (f"both diverged: gradient descent at step {k_sgd},\n"
-                f"momentum at step {k} — lower η or β")
+                f"momentum at step {k} — lower η")
     if k >= 0:
-        return f"momentum diverged at step {k} — lower η or β"
+        return f"momentum diverged at step {k} — lower η"
     if k_sgd >= 0:
         return f"gradient descent diverged at step {k_sgd}; momentum did not"
     return ""
