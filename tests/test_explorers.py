@@ -414,3 +414,20 @@ def test_registry_entries_are_explorers():
         cls = EXPLORERS[name]
         assert issubclass(cls, Explorer)
         assert cls.name == name
+
+
+def test_gradient_descent_and_momentum_differ_by_more_than_hue_in_my_explorers(explorers):
+    # Issue 10.6: greyscale-safe. Lines differ in line style; the trace bars in fill.
+    for name in ("valley", "intuition"):
+        paths = explorers[name].scene.paths
+        assert paths["sgd"].get_linestyle() != paths["momentum"].get_linestyle(), name
+    bars = explorers["trace"].scene.bars
+    assert bars["sgd"][0].get_fill() != bars["momentum"][0].get_fill() or \
+        bars["sgd"][0].get_facecolor() != bars["momentum"][0].get_facecolor()
+    from matplotlib.colors import to_rgb
+
+    def grey(c):
+        r, g, b = to_rgb(c)
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    assert abs(grey(bars["sgd"][0].get_facecolor()) - grey(bars["momentum"][0].get_facecolor())) > 0.3

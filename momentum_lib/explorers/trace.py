@@ -89,7 +89,7 @@ def comparison_html(momentum, sgd):
                           "v ← βv + (1−β)∇J, Δw = −η·v; gradient descent (GD): Δw = −η·∇J")
     style = ("font-size:14px;border-collapse:collapse;font-variant-numeric:tabular-nums;"
              "font-family:ui-monospace,Menlo,Consolas,monospace")
-    cells = "padding:1px 8px;text-align:right"
+    cells = "padding:0 8px;line-height:1.35;text-align:right"
     return (f"<style>.trace-table td, .trace-table th {{{cells}}}"
             f".trace-table caption {{font-family:sans-serif;font-size:13px;caption-side:bottom;"
             f"text-align:left;max-width:330px}}</style>"
