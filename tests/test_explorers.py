@@ -431,3 +431,12 @@ def test_gradient_descent_and_momentum_differ_by_more_than_hue_in_my_explorers(e
         return 0.299 * r + 0.587 * g + 0.114 * b
 
     assert abs(grey(bars["sgd"][0].get_facecolor()) - grey(bars["momentum"][0].get_facecolor())) > 0.3
+
+
+def test_my_eta_sliders_name_their_form(explorers):
+    # Issue 9.13: η everywhere, with its form explicit.
+    forms = {"valley": "PyTorch form", "intuition": "EMA form", "trace": "EMA form"}
+    for name, form in forms.items():
+        ex = explorers[name]
+        assert ex.controls["lr"].description.startswith("η") and form in ex.controls["lr"].description
+        assert form in ex.status_line.value and "lr" not in ex.status_line.value

@@ -65,13 +65,16 @@ class IntuitionExplorer(Explorer):
     title = "Noisy gradients, the velocity that averages them, and the weight"
     defaults = {"beta": 0.9, "lr": 0.1, "noise": 1.0}
     # Up to 400: momentum's limit (2 + 2β)/(1 − β) in the EMA form is 398 at β = 0.99.
+    lr_label = "η (EMA form, both)"
     lr_range = (0.01, 400.0)
     figsize = (11.5, 4.6)
     tight = False             # axes placed in build: one legend below all three panels
 
     def _make_controls(self):
+        # The η slider says which form its η belongs to (``lr_label``; the base class
+        # labels it "learning rate η").
         controls = super()._make_controls()
-        controls["lr"].description = "η (EMA form, both)"
+        controls["lr"].description = self.lr_label
         return controls
 
     def extra_controls(self):

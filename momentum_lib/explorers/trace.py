@@ -103,6 +103,7 @@ class TraceExplorer(Explorer):
     name = "trace"
     title = "Δw per step (EMA form, same η)"
     defaults = {"beta": 0.9, "lr": 0.1, "grads": POST_GRADIENTS}
+    lr_label = "η (EMA form)"
     lr_range = (0.01, 1.0)
     figsize = (4.9, 3.7)
     tight = False             # axes placed in build: the legend goes under the plot
@@ -110,8 +111,10 @@ class TraceExplorer(Explorer):
                                "0.5, abc", "", "0.5,,0.4", ",".join(["1"] * 13), "nan"]}
 
     def _make_controls(self):
+        # The η slider says which form its η belongs to (``lr_label``; the base class
+        # labels it "learning rate η").
         controls = super()._make_controls()
-        controls["lr"].description = "η (EMA form)"
+        controls["lr"].description = self.lr_label
         return controls
 
     def extra_controls(self):

@@ -83,12 +83,15 @@ class ValleyExplorer(Explorer):
     title = "Gradient descent and momentum in a narrow valley, at the same η (PyTorch form)"
     defaults = {"beta": 0.9, "lr": 1.9, "kappa": 500.0, "steps": 150}
     # Up to 10: above (2 + 2β)/λ ≤ 3.98 momentum diverges too, for every β on the slider.
+    lr_label = "η (PyTorch form, both)"
     lr_range = (0.01, 10.0)
     figsize = (10.0, 4.6)
 
     def _make_controls(self):
+        # The η slider says which form its η belongs to (``lr_label``; the base class
+        # labels it "learning rate η").
         controls = super()._make_controls()
-        controls["lr"].description = "η (PyTorch form, both)"
+        controls["lr"].description = self.lr_label
         return controls
 
     def extra_controls(self):
