@@ -434,6 +434,8 @@ def eigen_run(problem, steps, *, lr, beta, method="momentum", convention="ema"):
     """
     steps = _validate.steps(steps)
     lams, basis = np.linalg.eigh(hessian_of(problem))
+    # eigh's signs are arbitrary: point each eigenvector along its largest component
+    basis = basis * np.sign(basis[np.argmax(np.abs(basis), axis=0), np.arange(lams.size)])
     matrices = theory.iteration_matrix(lr, beta, lams, method=method, convention=convention)
     u = np.empty((steps + 1, lams.size))
     u[0] = basis.T @ (np.asarray(problem.w0, dtype=float) - problem.minimum)
