@@ -505,3 +505,36 @@ def loss_vs_beta(kappas, beta_grid, steps, *, convention="pytorch"):
                                        beta=np.asarray(beta_grid, dtype=float),
                                        convention=convention))
     return out
+
+
+# --- beyond quadratics (notebook 04) -----------------------------------------------------
+
+
+def lessard_counterexample(w0=3.3):
+    """Lessard, Recht and Packard's (2016) 1-D function on which tuned heavy ball cycles.
+
+    J(w) = 25w²/2 for w < 1;  w²/2 + 24w − 12 for 1 ≤ w < 2;  25w²/2 − 24w + 36 for w ≥ 2.
+    It is smooth and strongly convex with curvature between μ = 1 and L = 25 (κ = 25),
+    but not quadratic: its curvature jumps between 1 and 25. Heavy ball with the
+    quadratic-optimal (η, β) for κ = 25 falls into a cycle of period 3 from starts such
+    as w = 3.3; Nesterov's method converges (its guarantee covers every such function).
+
+    ``curvatures`` holds (μ, L), the range of its curvature, not a constant Hessian.
+
+    Examples
+    --------
+    >>> p = lessard_counterexample()
+    >>> print(p.grad(np.array([0.5, 1.5, 2.5])))
+    [12.5 25.5 38.5]
+    """
+    def loss(w):
+        w = np.asarray(w, dtype=np.float64)[..., 0]
+        return np.where(w < 1, 12.5 * w * w,
+                        np.where(w < 2, 0.5 * w * w + 24 * w - 12, 12.5 * w * w - 24 * w + 36))
+
+    def grad(w):
+        w = np.asarray(w, dtype=np.float64)
+        return np.where(w < 1, 25 * w, np.where(w < 2, w + 24, 25 * w - 24))
+
+    return problems.Problem("Lessard–Recht–Packard function", loss, grad,
+                            np.array([float(w0)]), np.array([1.0, 25.0]), np.zeros(1))
