@@ -279,8 +279,9 @@ def lower_bound_rate(kappa):
     fixed or varying step sizes and momenta), there is a quadratic whose curvatures
     lie in [μ, L], κ = L/μ, on which ‖w_t − w*‖ ≥ q^t·‖w_0 − w*‖ for every t, with q this
     rate. It is a worst case over that class of quadratics, stated on an infinite
-    dimensional space (in dimension d it holds for t up to about d/2). Heavy ball
-    with ``optimal_parameters(κ)`` meets it.
+    dimensional space: in dimension d it cannot hold for t ≥ d, since conjugate
+    gradients (a first-order method in this sense) solves a d-dimensional quadratic
+    in at most d steps. Heavy ball with ``optimal_parameters(κ)`` meets it.
 
     >>> print(f"{float(lower_bound_rate(100.0)):.4f}")
     0.8182
