@@ -30,7 +30,7 @@ STEPS = 150
 LR_LIM = (0.02, 4.2)          # heavy ball on λ_max = 1 is stable only for lr < 2 + 2β ≤ 4
 BETA_LIM = (0.0, 0.99)
 LOSS_LIM = (1e-12, 1e4)
-PAD_LR, PAD_BETA = 0.12, 0.03  # the diagram's margin beyond the sliders' ranges
+PAD_LR, PAD_BETA = 0.2, 0.05   # the diagram's margin beyond the sliders' ranges
 VIEW_LR = (LR_LIM[0] - PAD_LR, LR_LIM[1] + PAD_LR)
 VIEW_BETA = (BETA_LIM[0] - PAD_BETA, BETA_LIM[1] + PAD_BETA)
 LR_LABEL = "η (PyTorch form)"
