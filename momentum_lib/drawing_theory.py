@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib import colors
 
 from . import theory
-from .drawing import METHOD_COLOURS, TICK_SIZE
+from .drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, method_style
 
 #: Rates are coloured by how many nines they have, d = −log10(1 − rate): 0 for rate 0,
 #: 1 for 0.9, 2 for 0.99, 3 for 0.999, in bands of a third of a nine (banded colours
@@ -81,22 +81,27 @@ def draw_lookahead(ax, la, *, lr, beta):
 
     From w: the coasting step −lr·β·v to the look-ahead point (shared by both
     methods); from there the gradient correction −lr·(1−β)·g taken at w
-    (momentum) or at the look-ahead point (Nesterov); and the two resulting steps.
+    (momentum) or at the look-ahead point (Nesterov); and the two resulting steps
+    (thinner, from w). Each method keeps its colour *and* line style.
     """
     w, look = la.w, la.w_look
     c = lr * (1 - beta)
-    _arrow(ax, w, look, METHOD_COLOURS["lookahead"], "coast: −η·β·v (both methods)")
-    _arrow(ax, look, look - c * la.g, METHOD_COLOURS["momentum"], "−η(1−β)·∇J(w)  (momentum)",
-           lw=2)
+    mom, nag = METHOD_LINESTYLES["momentum"], METHOD_LINESTYLES["nesterov"]
+    _arrow(ax, w, look, METHOD_COLOURS["lookahead"], r"coast $-\eta\beta v$ (both methods)",
+           ls=METHOD_LINESTYLES["lookahead"])
+    _arrow(ax, look, look - c * la.g, METHOD_COLOURS["momentum"],
+           r"$-\eta(1-\beta)\,\nabla J(w)$: momentum", lw=2.5, ls=mom)
     _arrow(ax, look, look - c * la.g_look, METHOD_COLOURS["nesterov"],
-           "−η(1−β)·∇J(w_look)  (Nesterov)", lw=2)
-    _arrow(ax, w, la.w_momentum, METHOD_COLOURS["momentum"], "momentum's step", ls="--", lw=1.8)
-    _arrow(ax, w, la.w_nesterov, METHOD_COLOURS["nesterov"], "Nesterov's step", ls="--", lw=1.8)
+           r"$-\eta(1-\beta)\,\nabla J(w_{\mathrm{look}})$: Nesterov", lw=2.5, ls=nag)
+    _arrow(ax, w, la.w_momentum, METHOD_COLOURS["momentum"], "momentum's whole step", lw=1.4,
+           ls=mom, style="->")
+    _arrow(ax, w, la.w_nesterov, METHOD_COLOURS["nesterov"], "Nesterov's whole step", lw=1.4,
+           ls=nag, style="->")
     ax.plot(*w, "o", color="black", markersize=8, zorder=6)
     ax.plot(*look, "o", color=METHOD_COLOURS["lookahead"], markersize=8, zorder=6)
-    ax.annotate("w", w, textcoords="offset points", xytext=(-22, 4), fontsize=TICK_SIZE + 2)
-    ax.annotate("w_look", look, textcoords="offset points", xytext=(-62, -6), fontsize=TICK_SIZE + 2,
-                color=METHOD_COLOURS["lookahead"])
+    ax.annotate(r"$w$", w, textcoords="offset points", xytext=(-22, 4), fontsize=TICK_SIZE + 2)
+    ax.annotate(r"$w_{\mathrm{look}}$", look, textcoords="offset points", xytext=(-62, -6),
+                fontsize=TICK_SIZE + 2, color=METHOD_COLOURS["lookahead"])
 
 
 def rate_rgba(rates):
@@ -131,10 +136,11 @@ def draw_stability(axes, *, n=300, top=4.2):
         r = theory.rate(X, M, 1.0, method=method, convention="pytorch")
         rate_image(ax, (0, top, 0, 0.99), r)
         edge = theory.max_stable_lr(mu, 1.0, method=method, convention="pytorch")
-        ax.plot(edge, mu, color=METHOD_COLOURS[method], lw=3, label="stability edge")
-        ax.set(xlabel="α·λ  (step × curvature)", title=name, xlim=(0, top), ylim=(0, 0.99))
+        ax.plot(edge, mu, lw=3, label="stability edge", **method_style(method))
+        ax.set(xlabel=r"$\alpha\lambda$  (step × curvature)", title=name, xlim=(0, top),
+               ylim=(0, 0.99))
         ax.legend(loc="upper right", fontsize=TICK_SIZE - 1, framealpha=0.9)
-    axes[0].set_ylabel("momentum μ = β")
+    axes[0].set_ylabel(r"momentum $\mu = \beta$")
 
 
 class PhaseArtists:
@@ -192,7 +198,8 @@ def draw_phase_diagram(ax, lr, beta, rates, lams, kappa, *, animated=False, lege
         where = ({"loc": "lower left"} if legend == "inside" else
                  {"loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "ncol": 2})
         legend_artist = ax.legend(
-            handles, ["critical damping, λ_min", "critical damping, λ_max", "optimum", "diverges"],
+            handles, [r"critical damping, $\lambda_{\min}$", r"critical damping, $\lambda_{\max}$", "optimum",
+             "diverges"],
             fontsize=TICK_SIZE - 3, framealpha=0.85, **where)
     return PhaseArtists(image, curves, optimum, legend_artist)
 
@@ -206,3 +213,212 @@ def rate_colorbar(fig, ax):
     bar.ax.tick_params(labelsize=TICK_SIZE - 2)
     bar.set_label("rate: error × rate per step")
     return bar
+
+
+# ---- static figures of notebooks 04 and 05 --------------------------------------------------
+
+NAMES = {"sgd": "gradient descent", "momentum": "momentum", "nesterov": "Nesterov"}
+
+
+def _figure(figsize, **kw):
+    from .drawing import new_figure
+
+    return new_figure(figsize, **kw)
+
+
+def nesterov_paths_figure(runs, kappa, *, lr, beta, xlim=(-3.6, 2.4), ylim=(-1.7, 1.7)):
+    """Momentum's and Nesterov's paths in ``narrow_valley(κ)`` (left) and w₂ over the steps (right).
+
+    ``runs`` maps a method name to its ``RunResult`` (e.g. ``compare_overshoot``'s ``.run``).
+    Settings are shown in the titles; η is in the EMA form.
+    """
+    from .drawing import style
+
+    with style():
+        fig = _figure((12.0, 4.8), layout="constrained")
+        ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.45, 1.0)})
+        draw_valley(ax, kappa, xlim, ylim, start=runs[next(iter(runs))].w[0])
+        ax.set_aspect("auto")
+        for method, r in runs.items():
+            w = r.w
+            ax.plot(w[:, 0], w[:, 1], marker="o", ms=3, lw=2, label=NAMES[method],
+                    **method_style(method))
+            bx.plot(w[:, 1], lw=2, label=NAMES[method], **method_style(method))
+        ax.legend(loc="lower right", framealpha=0.9)
+        ax.set_title(f"paths (κ = {kappa:g}, η = {lr:g} EMA form, β = {beta:g})")
+        ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
+        bx.axhline(0, color="black", lw=1)
+        bx.set(xlabel="step t", ylabel=r"$w_2$ (across)", title=r"crossing the floor $w_2 = 0$")
+    return fig
+
+
+def lookahead_figure(path, la, kappa, *, lr, beta, xlim, ylim):
+    """The look-ahead picture: the path so far, the valley floor, and ``draw_lookahead``'s arrows.
+
+    The legend sits under the axes in two columns, so the picture keeps the width.
+    """
+    from .drawing import style
+
+    with style():
+        fig = _figure((10.0, 7.4), layout="constrained")
+        ax = fig.add_subplot()
+        draw_valley(ax, kappa, xlim, ylim, levels=8)
+        ax.plot(path[:, 0], path[:, 1], "o-", color="#999999", lw=1.5, label="path so far")
+        ax.axhline(0.0, color="black", lw=1, ls=":", label=r"valley floor $w_2 = 0$")
+        draw_lookahead(ax, la, lr=lr, beta=beta)
+        ax.set_aspect("auto")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=TICK_SIZE,
+                  frameon=False)
+        ax.set_title("Past the floor, the look-ahead gradient already points back")
+        ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
+    return fig
+
+
+def settling_figure(runs, *, lr, beta, tol, curvature=1.0):
+    """w over the steps on a parabola, one line per method, with the band |w| ≤ ``tol``."""
+    from .drawing import style
+
+    with style():
+        fig = _figure((10.0, 4.2), layout="constrained")
+        ax = fig.add_subplot()
+        ax.axhspan(-tol, tol, color="#DDDDDD", label=f"within {tol:g}")
+        for method, r in runs.items():
+            ax.plot(r.w[:, 0], lw=2.2, label=NAMES[method], **method_style(method))
+        ax.axhline(0, color="black", lw=1)
+        ax.set(xlabel="step t", ylabel="w",
+               title=f"Parabola λ = {curvature:g}, η = {lr:g} (EMA form), β = {beta:g}: "
+                     "Nesterov settles sooner")
+        ax.legend(loc="upper right")
+    return fig
+
+
+#: Line styles for several β on one plot: distinct in greyscale as well as in colour.
+BETA_STYLES = [("#D55E00", (0, (5, 2))), ("#E69F00", (0, (1, 1.2))), ("#0072B2", "-"),
+               ("#CC79A7", (0, (6, 1.5, 1.5, 1.5)))]
+
+
+def beta_losses_figure(loss, envelope, betas, *, lr, stop=None, title=""):
+    """Loss per step, one line per β, with the closed-form J₀·rate^(2t) dashed thin beside it.
+
+    ``loss``, ``envelope`` from ``experiments.loss_with_envelope``; ``stop`` marks a step
+    with a dotted vertical line (where the post reads Loss@20).
+    """
+    import numpy as np
+
+    from .drawing import style
+
+    t = np.arange(loss.shape[0])
+    with style():
+        fig = _figure((10.0, 4.8), layout="constrained")
+        ax = fig.add_subplot()
+        for i, beta in enumerate(betas):
+            colour, ls = BETA_STYLES[i % len(BETA_STYLES)]
+            ax.semilogy(t, loss[:, i], color=colour, ls=ls, lw=2.5, label=f"β = {beta:g}")
+            ax.semilogy(t, envelope[:, i], color=colour, ls="-", lw=0.9, alpha=0.8)
+        ax.plot([], [], color="black", lw=0.9, label=r"$J_0\,\mathrm{rate}^{2t}$ (theory)")
+        if stop is not None:
+            ax.axvline(stop, color="#999999", ls=":", lw=1.5, label="the post stops (Loss@20)")
+        ax.set(xlabel="epoch (loss before the update)", ylabel="loss J", ylim=(1e-12, 5),
+               title=title or f"η = {lr:g} (PyTorch form)")
+        ax.legend(ncol=3, fontsize=TICK_SIZE - 2, loc="lower left")
+    return fig
+
+
+def best_beta_figure(beta_grid, curves, *, steps):
+    """Loss after ``steps`` steps over β for several κ, each at its η*; dotted: β*.
+
+    ``curves`` from ``experiments.loss_vs_beta``: ``{κ: (optimum, losses)}``.
+    """
+    from .drawing import style
+
+    with style():
+        fig = _figure((10.0, 4.8), layout="constrained")
+        ax = fig.add_subplot()
+        for (kappa, (best, loss)), (colour, ls) in zip(curves.items(), BETA_STYLES[1:]):
+            ax.semilogy(beta_grid, loss, color=colour, ls=ls, lw=2.5,
+                        label=f"κ = {kappa:g}, η* = {best.lr:.2f} (PyTorch form)")
+            ax.axvline(best.beta, color=colour, ls=":", lw=2)
+        ax.set_ylim(None, 1e6)
+        ax.set(xlabel="momentum β", ylabel=f"loss after {steps} steps",
+               title=r"The best β grows with κ (dotted: $\beta^*$)")
+        ax.legend(fontsize=TICK_SIZE - 1, loc="lower left")
+    return fig
+
+
+def optimal_rates_figure(kappas):
+    """Steps to shrink the error 1000-fold against κ, each method at its best settings.
+
+    From ``theory.best_rates``: gradient descent, Nesterov (best and classic tuning),
+    heavy ball at its optimum (markers) and the lower bound for first-order methods.
+    """
+    import numpy as np
+
+    from .drawing import style
+
+    kappas = np.asarray(kappas, dtype=float)
+    rates = theory.best_rates(kappas)
+    steps = {k: theory.steps_to_shrink(r, 1e-3) for k, r in rates.items()}
+    with style():
+        fig = _figure((10.0, 5.2), layout="constrained")
+        ax = fig.add_subplot()
+        ax.loglog(kappas, steps["lower bound"], color="black", lw=7, alpha=0.25,
+                  label="lower bound, first-order methods")
+        ax.loglog(kappas, steps["sgd"], lw=2.5, label="gradient descent, best η",
+                  **method_style("sgd"))
+        ax.loglog(kappas, steps["nesterov, classic"], lw=1.5, color=METHOD_COLOURS["nesterov"],
+                  ls=(0, (1, 1.5)), label="Nesterov, classic tuning")
+        ax.loglog(kappas, steps["nesterov"], lw=2.5, label="Nesterov, best (η, β)",
+                  **method_style("nesterov"))
+        mark = np.unique(np.linspace(0, len(kappas) - 1, min(len(kappas), 9)).astype(int))
+        ax.loglog(kappas, steps["momentum"], lw=2.5, marker="o", markevery=list(mark), ms=8,
+                  label="heavy ball, optimal (η, β)", **method_style("momentum"))
+        ax.set(xlabel="condition number κ", ylabel="steps to shrink the error 1000×",
+               title="Heavy ball meets the lower bound; Nesterov and gradient descent do not")
+        ax.legend(loc="upper left", fontsize=TICK_SIZE - 1)
+    return fig
+
+
+def eigen_figure(problem, er, direct, *, angle, every=3):
+    """A rotated valley with its eigenvectors (left); the per-direction coordinates uᵢ,t (right).
+
+    ``er`` from ``experiments.eigen_run``; ``direct`` the ``RunResult`` of ``run`` on the
+    same problem. Right: lines are the 2×2-matrix runs, markers Qᵀ(w_t − w*) of the
+    direct run, every ``every`` steps.
+    """
+    import numpy as np
+
+    from .drawing import style
+
+    with style():
+        fig = _figure((12.0, 4.8), layout="constrained")
+        ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.0, 1.2)})
+        x, y = np.linspace(-3.6, 3.6, 200), np.linspace(-3.0, 3.0, 160)
+        X, Y = np.meshgrid(x, y)
+        J = problem.loss(np.stack([X, Y], axis=-1))
+        ax.contour(X, Y, J, levels=np.geomspace(0.01, J.max(), 9), colors="#BBBBBB", linewidths=1)
+        ax.plot(direct.w[:, 0], direct.w[:, 1], marker="o", ms=3, lw=1.8, label="momentum's path",
+                **method_style("momentum"))
+        for i, (lam, colour) in enumerate(zip(er.curvatures, ("#E69F00", "#CC79A7"))):
+            q = 2.2 * er.basis[:, i]
+            ax.annotate("", xy=q, xytext=(0, 0), arrowprops={"arrowstyle": "-|>", "color": colour,
+                                                             "lw": 2.5, "mutation_scale": 18})
+            ax.annotate(f"$q_{i + 1}$, λ = {lam:g}", q, textcoords="offset points",
+                        xytext=(4, 4), color=colour, fontsize=TICK_SIZE,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+        ax.plot([0], [0], "*", ms=16, color="black")
+        ax.set(xlim=(-3.6, 3.6), ylim=(-3.0, 3.0), xlabel=r"$w_1$", ylabel=r"$w_2$",
+               title=f"valley rotated by {np.degrees(angle):.0f}°")
+        ax.set_aspect("equal")
+        t = np.arange(er.u.shape[0])
+        projected = (direct.w - problem.minimum) @ er.basis
+        styles = ("-", (0, (5, 2)))
+        for i, (colour, ls) in enumerate(zip(("#E69F00", "#CC79A7"), styles)):
+            bx.plot(t, er.u[:, i], color=colour, ls=ls, lw=2.2,
+                    label=f"$u_{i + 1}$ by its 2×2 matrix")
+            bx.plot(t[::every], projected[::every, i], "o", ms=5, mfc="none", color=colour,
+                    label=fr"$q_{i + 1}\cdot w_t$ of the run")
+        bx.axhline(0, color="black", lw=1)
+        bx.set(xlabel="step t", ylabel="coordinate along an eigenvector",
+               title="each direction on its own")
+        bx.legend(fontsize=TICK_SIZE - 2, ncol=2, loc="upper right")
+    return fig

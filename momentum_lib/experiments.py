@@ -509,3 +509,195 @@ def loss_after(problem, steps, *, lr, beta, method="momentum", convention="pytor
     r = run(problem.grad, problem.w0, steps, lr=lr, beta=beta, method=method,
             convention=convention, loss_fn=problem.loss)
     return r.loss[steps]
+
+
+# --- near the minimum: momentum and Nesterov from the same state (notebook 04) ------------
+
+
+class StepDifference(NamedTuple):
+    """Momentum's and Nesterov's next steps from the states (w_t, v_t) of one run.
+
+    absolute : (steps,)  |Nesterov's step − momentum's step|, from the same state
+    step : (steps,)      |momentum's step| from that state
+    window_starts : (n,) first step of each window
+    relative : (n,)      Σ absolute / Σ step over each window of ``window`` steps
+    """
+
+    absolute: np.ndarray
+    step: np.ndarray
+    window_starts: np.ndarray
+    relative: np.ndarray
+
+
+def step_difference(problem, *, lr, beta, steps, method="momentum", window=20, convention="ema"):
+    """How much Nesterov's step differs from momentum's at every state of a run of ``method``.
+
+    From each state (w_t, v_t), momentum moves by −lr·(βv + (1−β)∇J(w)) and Nesterov by
+    −lr·(βv + (1−β)∇J(w − lr·β·v)) (EMA form). On a quadratic with Hessian H the
+    difference is lr²·β(1−β)·H·v: it shrinks with the state, and so does the step, so
+    the *relative* difference does not. An underdamped step passes near zero at every
+    turn, so the relative difference is summed over windows (one ratio per window)
+    rather than taken step by step.
+
+    Examples
+    --------
+    >>> d = step_difference(problems.parabola(), lr=2.0, beta=0.9, steps=200)
+    >>> print(f"{d.absolute[1]:.3f} {d.absolute[-1]:.1e} {d.relative[-1]:.2f}")
+    0.036 1.1e-06 0.19
+    """
+    steps = _validate.steps(steps)
+    window = _validate.steps(window, name="window")
+    if window > steps:
+        raise ValueError(f"window ({window}) must not exceed steps ({steps})")
+    r = run(problem.grad, problem.w0, steps, lr=lr, beta=beta, method=method, convention=convention)
+    w, v = r.w[:-1], r.v[:-1]
+    g, g_look = problem.grad(w), problem.grad(lookahead_point(w, v, lr, beta))
+    w_m, _ = momentum_step(w, v, g, lr, beta, convention)
+    w_n, _ = momentum_step(w, v, g_look, lr, beta, convention)
+    absolute = np.linalg.norm(w_n - w_m, axis=-1)
+    step = np.linalg.norm(w_m - w, axis=-1)
+    starts = np.arange(0, steps - window + 1, window)
+    relative = np.array([absolute[s:s + window].sum() / step[s:s + window].sum() for s in starts])
+    return StepDifference(absolute, step, starts, relative)
+
+
+# --- why momentum is optimal (notebook 05) -----------------------------------------------
+
+
+def hessian_of(problem):
+    """The Hessian of a quadratic ``problem``, column by column: H·eᵢ = ∇J(w* + eᵢ)."""
+    d = np.size(problem.minimum)
+    eye = np.eye(d)
+    return np.stack([problem.grad(problem.minimum + eye[i]) for i in range(d)], axis=-1)
+
+
+class EigenRun(NamedTuple):
+    """A quadratic run taken apart into its eigendirections.
+
+    curvatures : (d,)        eigenvalues λᵢ of H, ascending
+    basis : (d, d)           orthonormal eigenvectors qᵢ as columns (H = Q·diag(λ)·Qᵀ)
+    matrices : (d, 2, 2)     ``theory.iteration_matrix`` of each direction
+    u : (steps+1, d)         uᵢ,t = qᵢ·(w_t − w*), advanced by the 2×2 matrices alone
+    w : (steps+1, d)         w* + Q·u_t: the per-direction runs rotated back
+    """
+
+    curvatures: np.ndarray
+    basis: np.ndarray
+    matrices: np.ndarray
+    u: np.ndarray
+    w: np.ndarray
+
+
+def eigen_run(problem, steps, *, lr, beta, method="momentum", convention="ema"):
+    """Run ``method`` on a quadratic one eigendirection at a time, with 2×2 matrices only.
+
+    u = Qᵀ(w − w*) turns ∇J(w) = H(w − w*) into λᵢ·uᵢ per coordinate, so each uᵢ follows
+    (uᵢ,t+1, uᵢ,t) = Mᵢ·(uᵢ,t, uᵢ,t−1) with uᵢ,−1 = uᵢ,0 (the run starts at rest). The
+    result rotated back, ``w``, equals ``run`` on the problem itself up to rounding.
+    """
+    steps = _validate.steps(steps)
+    lams, basis = np.linalg.eigh(hessian_of(problem))
+    # eigh's signs are arbitrary: point each eigenvector along its largest component
+    basis = basis * np.sign(basis[np.argmax(np.abs(basis), axis=0), np.arange(lams.size)])
+    matrices = theory.iteration_matrix(lr, beta, lams, method=method, convention=convention)
+    u = np.empty((steps + 1, lams.size))
+    u[0] = basis.T @ (np.asarray(problem.w0, dtype=float) - problem.minimum)
+    state = np.stack([u[0], u[0]], axis=-1)          # (d, 2): (u_t, u_{t−1})
+    for t in range(steps):
+        state = np.einsum("dij,dj->di", matrices, state)
+        u[t + 1] = state[:, 0]
+    return EigenRun(lams, basis, matrices, u, problem.minimum + u @ basis.T)
+
+
+def grid_best_rate(kappa, *, method="momentum", n=200, rounds=6, lam_points=65,
+                   convention="pytorch"):
+    """The best (lr, β) for curvatures in [1/κ, 1], found by brute force (no formula used).
+
+    The worst rate over ``lam_points`` curvatures spread geometrically over [1/κ, 1]
+    (ends included) is minimised over an n×n grid of (lr, β) in the PyTorch form, and
+    the grid is narrowed around the best cell ``rounds`` times. A check on the closed
+    forms of ``theory.optimal_parameters`` (e.g. Nesterov's 1 − 2/√(3κ+1)).
+    """
+    kappa = float(_validate.finite("kappa", kappa))
+    if kappa < 1:
+        raise ValueError(f"kappa must be a finite number >= 1; got {kappa}")
+    if convention != "pytorch":
+        raise ValueError("grid_best_rate searches the PyTorch form; convert with theory.polyak_step")
+    lams = np.geomspace(1.0 / kappa, 1.0, lam_points)
+    lr_lo, lr_hi = 1e-3, float(theory.max_stable_lr(0.999, 1.0, method=method, convention="pytorch"))
+    b_lo, b_hi = 0.0, 0.999
+    for _ in range(rounds):
+        lr_grid = np.linspace(lr_lo, lr_hi, n)
+        b_grid = np.zeros(1) if method == "sgd" else np.linspace(b_lo, b_hi, n)
+        rates = phase_rates(lr_grid, b_grid, lams, method=method, convention="pytorch")
+        i, j = np.unravel_index(np.argmin(rates), rates.shape)
+        lr_best, b_best, best = lr_grid[j], b_grid[i], rates[i, j]
+        d_lr, d_b = 4 * (lr_hi - lr_lo) / n, 4 * (b_hi - b_lo) / n
+        lr_lo, lr_hi = max(lr_best - d_lr, 1e-6), lr_best + d_lr
+        b_lo, b_hi = max(b_best - d_b, 0.0), min(b_best + d_b, 0.9999)
+    return theory.Optimum(float(lr_best), float(b_best), float(best))
+
+
+# --- figure data for notebook 05 ---------------------------------------------------------
+
+
+def loss_with_envelope(problem, steps, *, lr, betas, convention="pytorch"):
+    """The loss of one run per β, and J₀·rate^(2t) with each β's closed-form rate.
+
+    Returns ``(loss, envelope, rates)`` with shapes (steps+1, n), (steps+1, n), (n,).
+    The loss is quadratic in the error, so it shrinks like rate² per step.
+    """
+    betas = np.asarray(betas, dtype=float)
+    r = run(problem.grad, problem.w0, steps, lr=lr, beta=betas, convention=convention,
+            loss_fn=problem.loss)
+    rates = theory.worst_rate(lr, betas, problem.curvatures, convention=convention)
+    t = np.arange(steps + 1)[:, None]
+    return r.loss, r.loss[0] * rates[None, :] ** (2 * t), rates
+
+
+def loss_vs_beta(kappas, beta_grid, steps, *, convention="pytorch"):
+    """For each κ: the loss after ``steps`` steps on ``narrow_valley(κ)`` over ``beta_grid``,
+    at that κ's best learning rate η* (``theory.optimal_parameters``).
+
+    Returns ``{κ: (optimum, losses)}``; NaN marks a diverged setting.
+    """
+    out = {}
+    for kappa in kappas:
+        best = theory.optimal_parameters(kappa, convention=convention)
+        out[kappa] = (best, loss_after(problems.narrow_valley(kappa), steps, lr=best.lr,
+                                       beta=np.asarray(beta_grid, dtype=float),
+                                       convention=convention))
+    return out
+
+
+# --- beyond quadratics (notebook 04) -----------------------------------------------------
+
+
+def lessard_counterexample(w0=3.3):
+    """Lessard, Recht and Packard's (2016) 1-D function on which tuned heavy ball cycles.
+
+    J(w) = 25w²/2 for w < 1;  w²/2 + 24w − 12 for 1 ≤ w < 2;  25w²/2 − 24w + 36 for w ≥ 2.
+    It is smooth and strongly convex with curvature between μ = 1 and L = 25 (κ = 25),
+    but not quadratic: its curvature jumps between 1 and 25. Heavy ball with the
+    quadratic-optimal (η, β) for κ = 25 falls into a cycle of period 3 from starts such
+    as w = 3.3; Nesterov's method converges (its guarantee covers every such function).
+
+    ``curvatures`` holds (μ, L), the range of its curvature, not a constant Hessian.
+
+    Examples
+    --------
+    >>> p = lessard_counterexample()
+    >>> print(p.grad(np.array([0.5, 1.5, 2.5])))
+    [12.5 25.5 38.5]
+    """
+    def loss(w):
+        w = np.asarray(w, dtype=np.float64)[..., 0]
+        return np.where(w < 1, 12.5 * w * w,
+                        np.where(w < 2, 0.5 * w * w + 24 * w - 12, 12.5 * w * w - 24 * w + 36))
+
+    def grad(w):
+        w = np.asarray(w, dtype=np.float64)
+        return np.where(w < 1, 25 * w, np.where(w < 2, w + 24, 25 * w - 24))
+
+    return problems.Problem("Lessard–Recht–Packard function", loss, grad,
+                            np.array([float(w0)]), np.array([1.0, 25.0]), np.zeros(1))

@@ -149,12 +149,20 @@ class Optimum(NamedTuple):
     rate: float
 
 
-def optimal_parameters(kappa, *, lam_max=1.0, method="momentum", convention="ema"):
+def optimal_parameters(kappa, *, lam_max=1.0, method="momentum", convention="ema", tuning="classic"):
     """The best (lr, β) for curvatures in [lam_max/κ, lam_max], and the rate they give.
 
     momentum: α = 4/(√λmax + √λmin)², β = ((√κ − 1)/(√κ + 1))², rate (√κ − 1)/(√κ + 1)
-    nesterov: α = 1/λmax, β = (√κ − 1)/(√κ + 1), rate 1 − 1/√κ (the classic tuning)
+    nesterov, ``tuning="classic"`` (the default): α = 1/λmax, β = (√κ − 1)/(√κ + 1),
+              rate 1 − 1/√κ — the tuning of Nesterov's proof for every smooth strongly
+              convex function, not the best one on a quadratic;
+    nesterov, ``tuning="best"``: α = 4/(3λmax + λmin), β = (√(3κ+1) − 2)/(√(3κ+1) + 2),
+              rate 1 − 2/√(3κ + 1), the smallest worst-case rate over quadratics with
+              curvatures in [λmin, λmax] (Lessard, Recht and Packard 2016;
+              ``experiments.grid_best_rate`` finds it again by brute force);
     sgd:      α = 2/(λmin + λmax), β = 0, rate (κ − 1)/(κ + 1)
+
+    ``tuning`` matters only for Nesterov: the momentum and sgd settings are already the best.
 
     Examples
     --------
@@ -164,6 +172,8 @@ def optimal_parameters(kappa, *, lam_max=1.0, method="momentum", convention="ema
     """
     _validate.method(method)
     _validate.convention(convention)
+    if tuning not in ("classic", "best"):
+        raise ValueError(f"tuning must be 'classic' or 'best'; got {tuning!r}")
     kappa = float(_validate.finite("kappa", kappa))
     if kappa < 1:
         raise ValueError(f"kappa must be a finite number >= 1; got {kappa}")
@@ -174,8 +184,11 @@ def optimal_parameters(kappa, *, lam_max=1.0, method="momentum", convention="ema
         return Optimum(2.0 / (lam_min + lam_max), 0.0, (kappa - 1.0) / (kappa + 1.0))
     if method == "momentum":
         alpha, beta, r = 4.0 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2, q * q, q
-    else:
+    elif tuning == "classic":
         alpha, beta, r = 1.0 / lam_max, q, 1.0 - 1.0 / np.sqrt(kappa)
+    else:
+        s3 = np.sqrt(3.0 * kappa + 1.0)
+        alpha, beta, r = 4.0 / (3.0 * lam_max + lam_min), (s3 - 2.0) / (s3 + 2.0), 1.0 - 2.0 / s3
     lr = alpha / (1.0 - beta) if convention == "ema" else alpha
     return Optimum(float(lr), float(beta), float(r))
 
@@ -211,3 +224,112 @@ def weight_in_last(beta, n):
     """The share of the velocity's (infinite-history) weight on the last n gradients: 1 − βⁿ."""
     beta = _validate.momentum_coefficient(beta)
     return 1.0 - beta ** _validate.steps(n, name="n")
+
+
+# ---- why momentum is optimal ------------------------------------------------------------
+
+
+def iteration_matrix(lr, beta, lam, method="momentum", convention="ema"):
+    """The 2×2 matrix M that advances one eigendirection: (e_{t+1}, e_t) = M·(e_t, e_{t−1}).
+
+    e is the error along an eigenvector with curvature λ (the coordinate uᵢ = qᵢ·(w − w*)),
+    α = polyak_step(lr, β). From the updates, with v_t = (e_t − e_{t−1})/(−α) in the
+    PyTorch form:
+
+    * heavy ball: e_{t+1} = (1 + β − αλ)·e_t − β·e_{t−1};
+    * Nesterov (Sutskever's θ, which ``nesterov_step`` iterates):
+      e_{t+1} = (1 + β)(1 − αλ)·e_t − β(1 − αλ)·e_{t−1};
+    * gradient descent: e_{t+1} = (1 − αλ)·e_t.
+
+    The rate of ``rate`` is the spectral radius of M. Broadcasts; the result has
+    shape ``(*S, 2, 2)``.
+
+    Examples
+    --------
+    >>> iteration_matrix(0.5, 0.5, 1.0, convention="pytorch").tolist()
+    [[1.0, -0.5], [1.0, 0.0]]
+    """
+    _validate.method(method)
+    lam = _curvature(lam)
+    if method == "sgd":
+        if np.any(np.asarray(beta) != 0):
+            raise ValueError("beta must be 0 for method='sgd'")
+        alpha = _validate.learning_rate(lr) * np.ones(np.shape(beta))
+        top, off = 1.0 - alpha * lam, 0.0 * alpha
+    else:
+        alpha = polyak_step(lr, beta, convention)
+        beta = np.asarray(beta, dtype=np.float64)
+        if method == "momentum":
+            top, off = 1.0 + beta - alpha * lam, -beta
+        else:
+            shrink = 1.0 - alpha * lam
+            top, off = (1.0 + beta) * shrink, -beta * shrink
+    top, off = np.broadcast_arrays(np.asarray(top, dtype=np.float64), np.asarray(off, dtype=np.float64))
+    out = np.zeros(top.shape + (2, 2))
+    out[..., 0, 0], out[..., 0, 1], out[..., 1, 0] = top, off, 1.0
+    return out
+
+
+def lower_bound_rate(kappa):
+    """(√κ − 1)/(√κ + 1): no first-order method has a smaller worst-case rate on quadratics.
+
+    Nesterov's lower bound (*Introductory Lectures on Convex Optimization*, 2004,
+    Theorem 2.1.13): for any method whose iterate w_t lies in
+    w_0 + span{∇J(w_0), …, ∇J(w_{t−1})} (gradient descent, heavy ball, Nesterov, any
+    fixed or varying step sizes and momenta), there is a quadratic whose curvatures
+    lie in [μ, L], κ = L/μ, on which ‖w_t − w*‖ ≥ q^t·‖w_0 − w*‖ for every t, with q this
+    rate. It is a worst case over that class of quadratics, stated on an infinite
+    dimensional space: in dimension d it cannot hold for t ≥ d, since conjugate
+    gradients (a first-order method in this sense) solves a d-dimensional quadratic
+    in at most d steps. Heavy ball with ``optimal_parameters(κ)`` meets it.
+
+    >>> print(f"{float(lower_bound_rate(100.0)):.4f}")
+    0.8182
+    """
+    kappa = _condition_number(kappa)
+    root = np.sqrt(kappa)
+    return (root - 1.0) / (root + 1.0)
+
+
+def _condition_number(kappa):
+    kappa = np.asarray(_validate.finite("kappa", kappa), dtype=np.float64)
+    if np.any(kappa < 1):
+        raise ValueError(f"kappa must be finite and >= 1; got {kappa}")
+    return kappa
+
+
+def best_rates(kappa):
+    """Each method's best worst-case rate on quadratics of condition number κ (closed forms).
+
+    Returns a dict: ``"sgd"`` (κ − 1)/(κ + 1); ``"nesterov"`` 1 − 2/√(3κ + 1) (its best
+    tuning); ``"nesterov, classic"`` 1 − 1/√κ; ``"momentum"`` (√κ − 1)/(√κ + 1);
+    ``"lower bound"`` the same value, from ``lower_bound_rate``. Broadcasts over κ.
+
+    >>> {k: round(float(v), 4) for k, v in best_rates(100.0).items()}["nesterov"]
+    0.8847
+    """
+    kappa = _condition_number(kappa)
+    root = np.sqrt(kappa)
+    return {
+        "sgd": (kappa - 1.0) / (kappa + 1.0),
+        "nesterov": 1.0 - 2.0 / np.sqrt(3.0 * kappa + 1.0),
+        "nesterov, classic": 1.0 - 1.0 / root,
+        "momentum": (root - 1.0) / (root + 1.0),
+        "lower bound": lower_bound_rate(kappa),
+    }
+
+
+def steps_to_shrink(rate, factor=1e-3):
+    """Steps until rate^t ≤ ``factor``: ⌈ln factor / ln rate⌉ (1 for rate 0, inf for rate ≥ 1).
+
+    >>> int(steps_to_shrink(0.5, 1e-3))
+    10
+    """
+    rate = np.asarray(rate, dtype=np.float64)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must lie in (0, 1); got {factor!r}")
+    if np.any(~np.isfinite(rate)) or np.any(rate < 0):
+        raise ValueError("rate must be finite and >= 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.ceil(np.log(factor) / np.log(np.where((rate > 0) & (rate < 1), rate, 0.5)))
+    return np.where(rate <= 0, 1.0, np.where(rate >= 1, np.inf, steps))

@@ -440,3 +440,77 @@ def test_my_eta_sliders_name_their_form(explorers):
         ex = explorers[name]
         assert ex.controls["lr"].description.startswith("η") and form in ex.controls["lr"].description
         assert form in ex.status_line.value and "lr" not in ex.status_line.value
+
+
+# ---- notebooks 04 and 05: forms of η, stability limits, markers, notation ---------------------
+
+def _figure_texts(fig):
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    for ax in fig.axes:
+        texts += [ax.get_xlabel(), ax.get_ylabel(), ax.get_title()]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [t.get_text() for t in legend.get_texts()]
+    return [t for t in texts if t]
+
+
+def _raw_notation(text):
+    """Sub/superscripts typed as plain text outside mathtext: "λ_min", "w_look", "rate^(2t)"."""
+    outside = re.sub(r"\$[^$]*\$", "", text)
+    return bool(re.search(r"\w_\w|\^\(", outside))
+
+
+@pytest.mark.parametrize("name, form", [("nesterov", "EMA form"), ("phase", "PyTorch form")])
+def test_the_lr_slider_says_which_form_of_eta_it_is(explorers, name, form):
+    ex = explorers[name]
+    assert ex.controls["lr"].description == f"η ({form})"
+    if name == "phase":
+        assert "PyTorch form" in ex.status_line.value
+
+
+@pytest.mark.parametrize("name", ["nesterov", "phase"])
+def test_figure_text_has_no_raw_sub_or_superscripts(explorers, name):
+    ex = explorers[name]
+    texts = _figure_texts(ex.fig)
+    assert texts
+    assert not [t for t in texts if _raw_notation(t)]
+    assert not any("nesterov" in t for t in texts)     # the method's name, not the code name
+
+
+def test_nesterov_lines_differ_by_line_style_as_well_as_colour(explorers):
+    scene = explorers["nesterov"].scene
+    for artists in (scene.paths, scene.across):
+        m, n = artists["momentum"], artists["nesterov"]
+        assert m.get_linestyle() != n.get_linestyle()
+
+
+def test_the_nesterov_lr_slider_reaches_both_stability_limits_at_every_beta(explorers):
+    from momentum_lib import theory
+
+    ex = explorers["nesterov"]
+    top_beta = ex.controls["beta"].max
+    for method in ("momentum", "nesterov"):
+        limit = float(theory.max_stable_lr(top_beta, 1.0, method=method, convention="ema"))
+        assert ex.lr_range[1] > limit
+    ex.set(beta=top_beta, lr=ex.lr_range[1])
+    assert ex.state["diverged_at"] >= 0 and ex.state["nesterov_diverged_at"] >= 0
+    ex.set(beta=0.9, lr=2.0)
+    status = ex.status_line.value
+    assert "momentum converges for η below 38" in status and "Nesterov below 13.6" in status
+    ex.set(lr=20.0)
+    assert "Nesterov below 13.6 (η is above it)" in ex.status_line.value
+    ex.reset()
+
+
+def test_the_phase_marker_stays_whole_inside_the_axes_at_every_corner(explorers):
+    ex = explorers["phase"]
+    ax, point = ex.scene.ax, ex.scene.point
+    box = ax.get_window_extent()
+    radius = point.get_markersize() / 2 * ex.fig.dpi / 72 + point.get_markeredgewidth()
+    for beta in (ex.controls["beta"].min, ex.controls["beta"].max):
+        for lr in (ex.controls["lr"].min, ex.controls["lr"].max):
+            ex.set(beta=beta, lr=lr)
+            x, y = ax.transData.transform((lr, beta))
+            assert box.x0 <= x - radius and x + radius <= box.x1, (beta, lr)
+            assert box.y0 <= y - radius and y + radius <= box.y1, (beta, lr)
+    ex.reset()

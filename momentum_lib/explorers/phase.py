@@ -7,7 +7,12 @@ critical-damping curves, the optimum and the current point. Right: the loss of
 the run at the current point, with the closed-form rate's slope beside it.
 
 Every κ-dependent artist is dynamic (``set_data`` + blitting), so a κ move costs
-no more than a β or lr move.
+no more than a β or lr move. η is in the PyTorch form everywhere here (slider,
+status, axis): the EMA form's η would be this η/(1 − β).
+
+The axes reach a little beyond the sliders' ranges (a thin white margin around
+the computed diagram), so that the marker of the current point stays whole
+inside the axes at every slider end.
 """
 
 from typing import NamedTuple
@@ -25,6 +30,11 @@ STEPS = 150
 LR_LIM = (0.02, 4.2)          # heavy ball on λ_max = 1 is stable only for lr < 2 + 2β ≤ 4
 BETA_LIM = (0.0, 0.99)
 LOSS_LIM = (1e-12, 1e4)
+PAD_LR, PAD_BETA = 0.2, 0.05   # the diagram's margin beyond the sliders' ranges
+VIEW_LR = (LR_LIM[0] - PAD_LR, LR_LIM[1] + PAD_LR)
+VIEW_BETA = (BETA_LIM[0] - PAD_BETA, BETA_LIM[1] + PAD_BETA)
+LR_LABEL = "η (PyTorch form)"
+ENVELOPE = r"$J_0\,\mathrm{rate}^{2t}$ (theory)"
 
 
 class PhaseResult(NamedTuple):
@@ -65,6 +75,10 @@ class PhaseExplorer(Explorer):
     lr_step = 0.01
     figsize = (11.0, 5.4)
 
+    def __init__(self, **values):
+        super().__init__(**values)
+        self.controls["lr"].description = LR_LABEL
+
     def extra_controls(self):
         return {"kappa": kappa_slider(self.defaults["kappa"], largest=1000.0)}
 
@@ -90,7 +104,8 @@ class PhaseExplorer(Explorer):
         return ""
 
     def status(self, summary, values):
-        return (f"κ = {values['kappa']:.4g} · at η = {values['lr']:.2f}, β = {values['beta']:.2f}: "
+        return (f"κ = {values['kappa']:.4g} · at η = {values['lr']:.2f} (PyTorch form), "
+                f"β = {values['beta']:.2f}: "
                 f"rate {summary['rate_theory']:.4f} in theory, {summary['rate_measured']:.4f} "
                 f"measured · optimum η* = {summary['optimal_lr']:.2f}, β* = "
                 f"{summary['optimal_beta']:.3f}, rate {summary['optimal_rate']:.4f}")
@@ -109,6 +124,7 @@ class PhaseExplorer(Explorer):
         scene.point = scene.animated(ax.plot(
             [], [], marker="o", markersize=13, color=METHOD_COLOURS["momentum"],
             markeredgecolor="white", markeredgewidth=2.5, linestyle="none", label="you")[0])
+        ax.set(xlim=VIEW_LR, ylim=VIEW_BETA)
         ax.set_title("rate over (η, β)")
 
         lx = scene.loss_ax = fig.add_subplot(grid[1])
@@ -117,12 +133,12 @@ class PhaseExplorer(Explorer):
         scene.loss = scene.animated(lx.plot([], [], color=METHOD_COLOURS["momentum"],
                                             label="simulated")[0])
         scene.envelope = scene.animated(lx.plot([], [], color=METHOD_COLOURS["theory"], ls="--",
-                                                lw=2, label="J₀·rate^(2t)")[0])
+                                                lw=2, label=ENVELOPE)[0])
         # proxies in the upper right, which a decaying loss never crosses (blitted lines
         # would be drawn over a static legend)
         lx.legend([Line2D([], [], color=METHOD_COLOURS["momentum"]),
                    Line2D([], [], color=METHOD_COLOURS["theory"], ls="--", lw=2)],
-                  ["simulated", "J₀·rate^(2t)"], loc="upper right", fontsize=TICK_SIZE - 1,
+                  ["simulated", ENVELOPE], loc="upper right", fontsize=TICK_SIZE - 1,
                   framealpha=0.9)
         fig.suptitle(self.title, fontsize=15)
         return scene
