@@ -27,6 +27,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -303,6 +304,7 @@ def build_site(output):
     jupyter = Path(sys.executable).parent / "jupyter"
     run([jupyter, "lite", "build", "--lite-dir", STAGE, "--output-dir", output,
          "--no-sourcemaps", "--no-unused-shared-packages"], cwd=STAGE)
+    patch_keyboard(output)
     (output / ".nojekyll").write_text("")  # GitHub Pages: serve every file as it is
     (output / "provenance.json").write_text(json.dumps(
         {"pyodide": PYODIDE_VERSION, "python": official["info"]["python"],
@@ -310,6 +312,34 @@ def build_site(output):
     verify(output)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     log(f"site written to {output}: {size / 1e6:.1f} MB, {len(notebooks())} notebooks")
+
+
+# Keyboard on sliders. JupyterLab's own page starts its application with
+# `bubblingKeydown: true`: Lumino then matches keyboard shortcuts in the bubbling phase, after
+# the focused element has had the key, so a slider handle that uses an arrow key (ipywidgets'
+# noUiSlider calls preventDefault and stopPropagation) keeps it. JupyterLite 0.6.4's app
+# bundles call `app.start()` without it, so Lumino listens in the capture phase and the
+# notebook's command-mode shortcuts (ArrowLeft/Right: move to the previous/next heading,
+# ArrowUp/Down: previous/next cell) take the arrow keys before the slider sees them. The fix
+# passes the same option JupyterLab passes, in every app bundle of the built site.
+START_CALL = re.compile(r"await (\w+)\.start\(\),await \1\.restored")
+START_FIXED = re.compile(r"await (\w+)\.start\(\{bubblingKeydown:!0\}\),await \1\.restored")
+
+
+def patch_keyboard(site):
+    patched = []
+    for path in sorted((Path(site) / "build").glob("*.js")):
+        text = path.read_text()
+        if "JupyterLite" not in text:
+            continue
+        new, n = START_CALL.subn(r"await \1.start({bubblingKeydown:!0}),await \1.restored", text)
+        if n:
+            path.write_text(new)
+            patched.append(path.name)
+    if not patched:
+        raise BuildError("found no JupyterLite app start call to patch for keyboard-operable "
+                         "sliders: the JupyterLite version changed; see patch_keyboard()")
+    log(f"sliders take arrow keys: bubblingKeydown set in {len(patched)} app bundles")
 
 
 # --- 5. checks ----------------------------------------------------------------------------
@@ -352,6 +382,10 @@ def verify(site):
     missing = [nb.name for nb in notebooks() if not (site / "files" / nb.name).exists()]
     if missing:
         problems.append(f"notebooks missing from the site: {missing}")
+    bundles = [p for p in (site / "build").glob("*.js") if "JupyterLite" in p.read_text()]
+    unpatched = [p.name for p in bundles if START_CALL.search(p.read_text())]
+    if unpatched or not any(START_FIXED.search(p.read_text()) for p in bundles):
+        problems.append(f"app bundles not patched for keyboard-operable sliders: {unpatched}")
     if problems:
         raise BuildError("site check failed:\n  " + "\n  ".join(problems))
     log(f"verified: {len(wheels)} package files against the site's lock, "
