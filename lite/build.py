@@ -79,10 +79,13 @@ def run(argv, **kw):
 
 
 # --- 1. inputs ---------------------------------------------------------------------------
-def npm_tarball():
+def npm_tarball(fetch=True):
     """The npm ``pyodide`` tarball, fetched with npm and checked against the pinned sha512."""
     CACHE.mkdir(parents=True, exist_ok=True)
     tgz = CACHE / f"pyodide-{PYODIDE_VERSION}.tgz"
+    if not tgz.exists() and not fetch:
+        raise BuildError(f"{tgz} missing: the official pyodide-lock.json to check against is in "
+                         "it; `make lite` fetches it")
     if not tgz.exists():
         if not shutil.which("npm"):
             raise BuildError("npm not found: it fetches the Pyodide runtime from the npm registry "
@@ -343,13 +346,13 @@ def patch_keyboard(site):
 
 
 # --- 5. checks ----------------------------------------------------------------------------
-def verify(site):
+def verify(site, fetch=True):
     """Check a built site: every official wheel in it equals the official lock's sha256,
     every other wheel equals its site-lock entry, the kernel loads Pyodide from the site
     and never falls back to PyPI, and every notebook is there. Raises BuildError."""
     site = Path(site)
     pyodide = site / "static" / "pyodide"
-    npm = npm_files(npm_tarball())
+    npm = npm_files(npm_tarball(fetch))
     official = json.loads(npm["pyodide-lock.json"])["packages"]
     lock = json.loads((pyodide / "pyodide-lock.json").read_text())["packages"]
     by_file = {e["file_name"]: e for e in lock.values()}
@@ -397,9 +400,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", nargs="?", default="build", choices=["build", "verify"])
     parser.add_argument("--output", default=str(REPO / "_site"))
+    parser.add_argument("--no-fetch", action="store_true",
+                        help="verify: fail rather than fetch the npm package if it is not cached")
     args = parser.parse_args(argv)
     if args.command == "verify":
-        verify(args.output)
+        verify(args.output, fetch=not args.no_fetch)
     else:
         build_site(args.output)
 
