@@ -32,7 +32,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -145,6 +144,8 @@ def normalise(name):
 
 def library_dependencies():
     """momentum_lib's dependencies (core + the ``notebooks`` extra), names only."""
+    import tomllib  # Python 3.11+; only the build needs it (`verify` runs on 3.10 too)
+
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     reqs = list(project.get("dependencies", []))
     reqs += project.get("optional-dependencies", {}).get("notebooks", [])
