@@ -168,6 +168,33 @@ def wait_run_all_done(page):
         }}""", timeout=RUN_ALL_TIMEOUT_MS, polling=250)
 
 
+STDOUT_BY_CELL = """
+(sel) => Array.from(document.querySelectorAll(sel)).map((cell) =>
+  Array.from(cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]'))
+       .map((o) => o.textContent).join(''))
+"""
+
+
+def printed_differences(page, nb):
+    """Cells whose printed text (stdout) after Run All in the browser differs from the stored
+    notebook's, for the cells nbval checks (not tagged nbval-ignore-output / nbval-skip):
+    the numbers the prose states, computed by Pyodide's numpy."""
+    shown = page.evaluate(STDOUT_BY_CELL, CELL)
+    cells = json.loads(nb.read_text())["cells"]
+    assert len(shown) == len(cells), f"{nb.name}: {len(shown)} cells in the page, {len(cells)} stored"
+    out = []
+    for i, cell in enumerate(cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] != "code" or {"nbval-ignore-output", "nbval-skip"} & set(tags):
+            continue
+        stored = "".join("".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+                         for o in cell.get("outputs", [])
+                         if o["output_type"] == "stream" and o["name"] == "stdout")
+        if " ".join(stored.split()) != " ".join(shown[i].split()):
+            out.append(f"cell {cell.get('id', i)}: stored {stored[:300]!r}, browser {shown[i][:300]!r}")
+    return out
+
+
 def drag_slider(page, explorer_index, slider_class, dx, timeout_ms=30_000):
     """Drag one slider's handle by ``dx`` pixels with the mouse (the sliders update while
     dragged); wait until the images stop changing. Returns (ms from the first mouse move to
@@ -289,6 +316,9 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         page.screenshot(path=str(shots / f"{nb.stem}.png"))
         assert not errors, f"{nb.name}: error output after Run All in JupyterLite:\n" + "\n".join(errors)
         assert not not_run, f"{nb.name}: code cells (by code-cell position) did not run: {not_run}"
+        differ = printed_differences(page, nb)
+        assert not differ, (f"{nb.name}: printed output in the browser (Pyodide) differs from the "
+                            "stored notebook:\n" + "\n".join(differ))
         n_explorers = page.locator(".momentum-explorer").count()
         if n_explorers:
             result["first_figure_s"] = round(time.monotonic() - t0, 1)
