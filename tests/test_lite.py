@@ -182,7 +182,7 @@ def printed_differences(page, nb):
     shown = page.evaluate(STDOUT_BY_CELL, CELL)
     cells = json.loads(nb.read_text())["cells"]
     assert len(shown) == len(cells), f"{nb.name}: {len(shown)} cells in the page, {len(cells)} stored"
-    out = []
+    out, compared = [], 0
     for i, cell in enumerate(cells):
         tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] != "code" or {"nbval-ignore-output", "nbval-skip"} & set(tags):
@@ -190,9 +190,10 @@ def printed_differences(page, nb):
         stored = "".join("".join(o["text"]) if isinstance(o["text"], list) else o["text"]
                          for o in cell.get("outputs", [])
                          if o["output_type"] == "stream" and o["name"] == "stdout")
+        compared += bool(stored.strip())
         if " ".join(stored.split()) != " ".join(shown[i].split()):
             out.append(f"cell {cell.get('id', i)}: stored {stored[:300]!r}, browser {shown[i][:300]!r}")
-    return out
+    return out, compared
 
 
 def drag_slider(page, explorer_index, slider_class, dx, timeout_ms=30_000):
@@ -316,7 +317,7 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         page.screenshot(path=str(shots / f"{nb.stem}.png"))
         assert not errors, f"{nb.name}: error output after Run All in JupyterLite:\n" + "\n".join(errors)
         assert not not_run, f"{nb.name}: code cells (by code-cell position) did not run: {not_run}"
-        differ = printed_differences(page, nb)
+        differ, result["printed_cells_compared"] = printed_differences(page, nb)
         assert not differ, (f"{nb.name}: printed output in the browser (Pyodide) differs from the "
                             "stored notebook:\n" + "\n".join(differ))
         n_explorers = page.locator(".momentum-explorer").count()
