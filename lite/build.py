@@ -249,7 +249,8 @@ def assemble_pyodide(out_dir, wheel_dir, library_wheel):
     for name, depends in EXTRA_WHEELS.items():
         found = sorted(wheel_dir.glob(f"{name}-*-py3-none-any.whl"))
         if len(found) != 1:
-            raise BuildError(f"expected one {name} wheel in {wheel_dir}, found {found}")
+            raise BuildError(f"expected one {name} wheel in {wheel_dir}, found {found} "
+                             "(after changing a pin, delete build/lite-cache/wheels)")
         path = found[0]
         shutil.copy2(path, out_dir / path.name)
         version = path.name.split("-")[1]
