@@ -109,10 +109,22 @@ def npm_files(tgz):
     return out
 
 
+def pinned_hashes():
+    """The sha256 of each wheel pinned in browser-wheels.txt."""
+    text = (HERE / "browser-wheels.txt").read_text()
+    return re.findall(r"^\S+==\S+ --hash=sha256:([0-9a-f]{64})", text, re.MULTILINE)
+
+
 def browser_wheels():
-    """Download (or re-check the cached) wheels of browser-wheels.txt; pip checks the hashes."""
+    """Download the wheels of browser-wheels.txt (pip checks the hashes), unless every pinned
+    file is already in the cache with its pinned hash: a rebuild then needs no network."""
     dest = CACHE / "wheels"
     dest.mkdir(parents=True, exist_ok=True)
+    cached = {sha256(p.read_bytes()) for p in dest.glob("*.whl")}
+    wanted = pinned_hashes()
+    if wanted and all(h in cached for h in wanted):
+        log(f"{len(wanted)} pinned wheels already in {dest}, hashes checked")
+        return dest
     run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
          "--require-hashes", "--no-deps", "--only-binary", ":all:", "-d", dest,
          "-r", HERE / "browser-wheels.txt"])
