@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance clean
+.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance clean lite
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,19 @@ present: $(STAMP)
 FWPYTHON ?= ../fwenv/bin/python
 conformance:
 	PYTHONPATH=$(CURDIR) $(FWPYTHON) tests/record_conformance.py
+
+## The JupyterLite edition: a static site in _site/ that runs every notebook in the browser,
+## no server (see README, "Run it in your browser with no server"). Its build tools live in
+## their own .venv-lite/ (lite/requirements-lite.txt), apart from the notebook stack.
+LITE_VENV  := .venv-lite
+LITE_STAMP := $(LITE_VENV)/.installed
+$(LITE_STAMP): lite/requirements-lite.txt
+	test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary :all: -r lite/requirements-lite.txt
+	touch $(LITE_STAMP)
+
+lite: $(LITE_STAMP)
+	$(LITE_VENV)/bin/python lite/build.py --output $(or $(LITE_OUT),_site)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
