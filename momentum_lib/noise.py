@@ -248,3 +248,35 @@ def minibatch_run(problem, w0, lr, beta, batches, convention="pytorch"):
             w = w - alpha * b
             ws[t + 1] = w
     return ws
+
+
+# ---------------------------------------------------------------- many runs at once
+
+def ensemble_loss(lams, w0, lr, beta, sigma, steps, chains, seed, lr_schedule=None,
+                  convention="pytorch"):
+    """The mean true loss over ``chains`` noisy runs, (steps+1, *S), on one common noise stream.
+
+    Every setting (the broadcast of ``lr``, ``beta``, ``sigma``: shape S) sees the
+    same ``chains`` noise sequences, so differences between settings are not luck.
+    """
+    lams = np.atleast_1d(_validate.learning_rate(lams, name="lams"))
+    settings = np.broadcast_shapes(np.shape(lr), np.shape(beta), np.shape(sigma))
+    xi = gaussian_noise(steps, (chains,) + (1,) * len(settings) + lams.shape, seed)
+    r = noisy_quadratic_run(lams, w0, lr, beta, sigma, xi, lr_schedule=lr_schedule, convention=convention)
+    return np.mean(r.loss, axis=1)
+
+
+def crossover_step(a, b):
+    """The first step from which curve ``a`` stays below curve ``b`` to the end; -1 if it never does.
+
+    ``a`` and ``b`` have the step as their first axis; the answer broadcasts over the rest.
+    """
+    below = np.asarray(a) < np.asarray(b)
+    stays = np.flip(np.logical_and.accumulate(np.flip(below, axis=0), axis=0), axis=0)
+    return np.where(stays[-1], np.argmax(stays, axis=0), -1)
+
+
+def first_step_below(curve, level):
+    """The first step at which ``curve`` is below ``level``; -1 if never (first axis = steps)."""
+    below = np.asarray(curve) < level
+    return np.where(below.any(axis=0), np.argmax(below, axis=0), -1)

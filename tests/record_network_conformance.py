@@ -35,9 +35,12 @@ CHECKPOINTS = (1, 5, STEPS)
 FIELDS = ("W1", "b1", "W2", "b2")
 
 
+SCHEDULE = {"warmup": 5, "decay": "cosine", "final": 0.1}
+
+
 def cases():
     """name → (lr, momentum, nesterov, schedule or None)."""
-    schedule = network.warmup_then_decay(STEPS, warmup=5, decay="cosine", final=0.1)
+    schedule = network.warmup_then_decay(STEPS, **SCHEDULE)
     return {
         "momentum": (0.1, 0.9, False, None),
         "nesterov": (0.1, 0.9, True, None),
@@ -103,7 +106,7 @@ def record():
         "hidden": HIDDEN, "batch": BATCH, "steps": STEPS, "seed": SEED,
         "checkpoints": list(CHECKPOINTS),
         "cases": {k: {"lr": v[0], "momentum": v[1], "nesterov": v[2],
-                      "schedule": None if v[3] is None else "warmup_then_decay(20, warmup=5, decay='cosine', final=0.1)"}
+                      "schedule": None if v[3] is None else SCHEDULE}
                   for k, v in cases().items()},
     }
     arrays["meta"] = np.array(json.dumps(meta))

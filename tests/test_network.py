@@ -172,3 +172,18 @@ def test_a_damaged_digits_file_is_refused(monkeypatch):
     monkeypatch.setattr(datasets, "DIGITS_SHA256", "0" * 64)
     with pytest.raises(RuntimeError, match="damaged"):
         datasets.digits_raw()
+
+
+def test_library_replay_of_the_recording_agrees_with_the_tests_replay():
+    worst, meta = network.compare_with_recording(HERE / "conformance" / "network_sgd.npz")
+    assert 0.0 <= worst < 1e-14
+    assert meta["versions"]["torch"].startswith("2.13.0")
+
+
+def test_library_replay_notices_a_tampered_recording(tmp_path):
+    data = {k: DATA[k] for k in DATA.files}
+    data["momentum/step5/W2"] = data["momentum/step5/W2"] + 1e-9
+    path = tmp_path / "bad.npz"
+    np.savez(path, **data)
+    worst, _ = network.compare_with_recording(path)
+    assert worst >= 1e-9 * 0.99

@@ -128,3 +128,20 @@ def test_minibatch_run_without_noise_is_full_batch_momentum():
     from momentum_lib import run
     ref = run(lambda w: (w @ p.X.T - p.y) @ p.X / 50, [0.0, 0.0], 30, lr=0.1, beta=0.5, convention="pytorch")
     np.testing.assert_allclose(w, ref.w, rtol=1e-10, atol=1e-13)
+
+
+def test_crossover_and_first_below():
+    a = np.array([5.0, 4.0, 1.0, 3.0, 1.0, 1.0])
+    b = np.array([2.0, 2.0, 2.0, 2.0, 2.0, 2.0])
+    assert int(noise.crossover_step(a, b)) == 4
+    assert int(noise.crossover_step(b, a)) == -1
+    assert int(noise.first_step_below(a, 2.0)) == 2
+    assert int(noise.first_step_below(a, 0.5)) == -1
+
+
+def test_ensemble_loss_reaches_the_loss_floor():
+    lams = np.array([1.0, 0.2])
+    m = noise.ensemble_loss(lams, [0.0, 0.0], np.array([0.1, 0.01]), np.array([0.0, 0.9]), 0.5,
+                            steps=3000, chains=100, seed=5)
+    floor = noise.loss_floor(np.array([0.1, 0.01]), np.array([0.0, 0.9]), lams, 0.5)
+    np.testing.assert_allclose(m[1000:].mean(axis=0), floor, rtol=0.1)
