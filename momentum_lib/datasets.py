@@ -58,3 +58,8 @@ def digits(n_val=360, seed=0):
     x = images.reshape(n, 64).astype(np.float64)[order] / 16.0
     y = labels.astype(np.int64)[order]
     return Split(x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:])
+
+
+def digits_licence():
+    """The text of ``data/digits.LICENSE.txt``: source, creators, licence (CC BY 4.0), checksum."""
+    return resources.files("momentum_lib").joinpath("data/digits.LICENSE.txt").read_text(encoding="utf-8")

@@ -42,26 +42,40 @@ def loss_curves(ax, t, curves, floors=None):
     ax.set(xlabel="step t", xlim=(t[0], t[-1]))
 
 
-def grid_heatmap(ax, lrs, betas, values, *, vmin, vmax, label, iso=None, cmap="viridis"):
-    """``values`` (β rows, η columns) over a log-η axis, with iso-lines of η/(1−β).
+def plain_log_ticks(ax, axis="y"):
+    """Tick labels like 0.2, 1, 5 instead of 2×10⁻¹ on a log axis."""
+    import matplotlib.ticker as mticker
 
-    ``iso``: effective learning rates at which to draw η/(1−β) = const (white, labelled).
+    which = ax.yaxis if axis == "y" else ax.xaxis
+    which.set_major_formatter(mticker.FormatStrFormatter("%g"))
+    which.set_minor_formatter(mticker.FormatStrFormatter("%g"))
+
+
+def grid_heatmap(ax, lrs, betas, values, *, vmin, vmax, label, iso=None, cmap="viridis"):
+    """``values`` (β rows, η columns) over log η and −log₂(1 − β), with iso-lines of η/(1−β).
+
+    On these axes η/(1 − β) = const is a straight line: log η + log(1/(1−β)) = const.
+    ``iso``: the effective learning rates at which to draw it (white dashed, labelled).
     """
     import matplotlib.colors as mcolors
 
-    mesh = ax.pcolormesh(lrs, betas, values, shading="nearest", cmap=cmap,
+    y = -np.log2(1.0 - np.asarray(betas))
+    mesh = ax.pcolormesh(lrs, y, values, shading="nearest", cmap=cmap,
                          norm=mcolors.LogNorm(vmin=vmin, vmax=vmax))
     ax.set_xscale("log")
+    ax.set_yticks(y, [f"{b:g}" for b in betas])
     for eff in (iso or []):
-        beta_line = np.linspace(betas[0], betas[-1], 200)
-        lr_line = eff * (1 - beta_line)
-        keep = (lr_line >= lrs[0]) & (lr_line <= lrs[-1])
-        ax.plot(lr_line[keep], beta_line[keep], color="white", lw=2, ls=(0, (4, 2)))
-        if keep.any():
-            i = np.nonzero(keep)[0][len(np.nonzero(keep)[0]) // 3]
-            ax.text(lr_line[i], beta_line[i], f" {eff:g}", color="white", fontsize=TICK_SIZE,
-                    ha="left", va="center", fontweight="bold")
-    ax.set(xlabel="η (PyTorch form)", ylabel="β")
+        y_line = np.linspace(y[0] - 0.5, y[-1] + 0.5, 50)
+        lr_line = eff * 2.0 ** (-y_line)
+        ax.plot(lr_line, y_line, color="white", lw=2, ls=(0, (4, 2)))
+        # label at the highest point of the line that is inside the axes
+        y_at = min(y[-1], np.log2(eff / (lrs[0] / np.sqrt(2))) - 0.35)
+        if y_at >= y[0] - 0.3:
+            ax.text(eff * 2.0 ** (-y_at), y_at, f"{eff:g}", color="white", fontsize=TICK_SIZE - 1,
+                    ha="center", va="center", fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "black", "alpha": 0.6, "lw": 0})
+    ax.set(xlim=(lrs[0] / np.sqrt(2), lrs[-1] * np.sqrt(2)), ylim=(y[0] - 0.5, y[-1] + 0.5),
+           xlabel="η (PyTorch form)", ylabel="β (spaced as −log₂(1 − β))")
     cbar = ax.figure.colorbar(mesh, ax=ax)
     cbar.set_label(label)
     cbar.ax.tick_params(labelsize=TICK_SIZE)
