@@ -44,6 +44,14 @@ def _ladder(x):
     return 10.0 ** (k + 1)
 
 
+class _Runs:
+    """What ``compute`` returns: the iterates and losses of both methods (not a tuple, so that
+    generic code does not mistake its arrays for runs)."""
+
+    def __init__(self, noisy_run):
+        self.w, self.loss = noisy_run.w, noisy_run.loss
+
+
 class NoiseExplorer(Explorer):
     """β, η, σ and κ: the loss with noisy gradients and the long-run spread of the weights."""
 
@@ -63,7 +71,7 @@ class NoiseExplorer(Explorer):
                 "kappa": kappa_slider(self.defaults["kappa"], largest=100.0)}
 
     def compute(self, values):
-        return noisy_valley(values["lr"], values["beta"], values["sigma"], values["kappa"], self._xi)
+        return _Runs(noisy_valley(values["lr"], values["beta"], values["sigma"], values["kappa"], self._xi))
 
     def summary(self, result, values):
         lr, beta, sigma, kappa = values["lr"], values["beta"], values["sigma"], values["kappa"]
@@ -76,20 +84,23 @@ class NoiseExplorer(Explorer):
         tail = result.w[-TAIL:]                              # (TAIL, chains, methods, 2)
         measured = np.sqrt(np.mean(tail ** 2, axis=(0, 1)))  # RMS distance from the minimum
         return {
-            "diverged_at": first[1], "sgd_diverged_at": first[0],
+            # the first divergence of either run (-1: none), as the other explorers report it
+            "diverged_at": min([k for k in first if k >= 0], default=-1),
+            "momentum_diverged_at": first[1], "sgd_diverged_at": first[0],
             "effective_lr": eff,
-            "theory_std": np.sqrt(var),                     # (methods, 2)
-            "measured_std": measured,
-            "floor": 0.5 * np.sum(lams * var, axis=1),
+            # lists, not arrays, so that states compare with ==: [gradient descent, momentum]
+            "theory_std": np.sqrt(var).tolist(),            # [[w₁, w₂], [w₁, w₂]]
+            "measured_std": measured.tolist(),
+            "floor": (0.5 * np.sum(lams * var, axis=1)).tolist(),
         }
 
     def message(self, summary, values):
-        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"]).replace(
+        return divergence_message(summary["sgd_diverged_at"], summary["momentum_diverged_at"]).replace(
             "gradient descent", "gradient descent at η/(1−β)")
 
     def status(self, summary, values):
         def pair(m):
-            if (summary["sgd_diverged_at"] if m == 0 else summary["diverged_at"]) >= 0:
+            if (summary["sgd_diverged_at"] if m == 0 else summary["momentum_diverged_at"]) >= 0:
                 return "diverged"
             t, s = summary["theory_std"][m], summary["measured_std"][m]
             return f"{s[0]:.3g} / {t[0]:.3g} (w₁), {s[1]:.3g} / {t[1]:.3g} (w₂)"
@@ -141,7 +152,7 @@ class NoiseExplorer(Explorer):
         summary = self.summary(result, values)      # cheap; also right for render_interact_way
         t = np.arange(STEPS + 1)
         mean_loss = np.mean(result.loss, axis=1)          # NaN once any chain diverged
-        lim = scene.spread_ax.get_xlim()[1]
+        lim = self._limit(values)      # not the axes' limits: restyle runs after update
         for m, method in enumerate(METHODS):
             with np.errstate(invalid="ignore"):
                 scene.loss[method].set_data(t, np.clip(mean_loss[:, m], LOSS_LIM[0] / 10, LOSS_LIM[1] * 10))

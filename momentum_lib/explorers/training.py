@@ -40,6 +40,14 @@ def epoch_means(batch_loss, steps_per_epoch):
     return batch_loss[:e * steps_per_epoch].reshape(e, steps_per_epoch, *batch_loss.shape[1:]).mean(axis=1)
 
 
+class _Training:
+    """What ``compute`` returns (a plain object, not a tuple): the ``network.TrainResult`` fields."""
+
+    def __init__(self, result):
+        self.params, self.batch_loss, self.val_loss = result.params, result.batch_loss, result.val_loss
+        self.eval_steps, self.diverged = result.eval_steps, result.diverged
+
+
 class TrainingExplorer(Explorer):
     """β, η, batch size and epochs: train the digits network live, momentum beside η/(1−β)."""
 
@@ -64,8 +72,8 @@ class TrainingExplorer(Explorer):
         }
 
     def compute(self, values):
-        return train_pair(self._data, self._params0, values["lr"], values["beta"],
-                          values["batch_size"], values["epochs"])
+        return _Training(train_pair(self._data, self._params0, values["lr"], values["beta"],
+                                    values["batch_size"], values["epochs"]))
 
     def summary(self, result, values):
         per = len(self._data.y_train) // values["batch_size"]
@@ -73,7 +81,9 @@ class TrainingExplorer(Explorer):
         first = [int(np.argmax(bad[:, m])) + 1 if bad[:, m].any() else -1 for m in (0, 1)]
         acc = network.accuracy(result.params, self._data.x_val, self._data.y_val)
         return {
-            "diverged_at": first[1], "sgd_diverged_at": first[0],
+            # the first divergence of either run (-1: none), as the other explorers report it
+            "diverged_at": min([k for k in first if k >= 0], default=-1),
+            "momentum_diverged_at": first[1], "sgd_diverged_at": first[0],
             "steps": int(len(result.batch_loss)), "steps_per_epoch": per,
             "effective_lr": float(noise.effective_lr(values["lr"], values["beta"])),
             "val_loss": result.val_loss[-1].tolist(),
@@ -81,7 +91,7 @@ class TrainingExplorer(Explorer):
         }
 
     def message(self, summary, values):
-        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"]).replace(
+        return divergence_message(summary["sgd_diverged_at"], summary["momentum_diverged_at"]).replace(
             "gradient descent", "gradient descent at η/(1−β)").replace("at step", "at training step")
 
     def status(self, summary, values):
