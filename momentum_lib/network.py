@@ -205,7 +205,18 @@ def warmup_then_decay(steps, warmup=0, decay="none", final=0.0):
     return up * down
 
 
-def compare_with_recording(path):
+def recording_path():
+    """Where the repository keeps the torch recording: ``tests/conformance/network_sgd.npz``.
+
+    It exists in a checkout of the repository (Binder, ``make lab``, CI), not in an
+    installed wheel, which has no ``tests/``.
+    """
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1] / "tests" / "conformance" / "network_sgd.npz"
+
+
+def compare_with_recording(path=None):
     """Replay a recording of torch.optim.SGD (``tests/record_network_conformance.py``) in numpy.
 
     Returns ``(largest absolute difference over every recorded loss and parameter,
@@ -216,7 +227,7 @@ def compare_with_recording(path):
     import json
     from . import datasets
 
-    with np.load(path) as f:
+    with np.load(recording_path() if path is None else path) as f:
         data = {k: f[k] for k in f.files}
     meta = json.loads(str(data["meta"]))
     d = datasets.digits()

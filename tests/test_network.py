@@ -187,3 +187,7 @@ def test_library_replay_notices_a_tampered_recording(tmp_path):
     np.savez(path, **data)
     worst, _ = network.compare_with_recording(path)
     assert worst >= 1e-9 * 0.99
+
+
+def test_recording_path_points_at_the_committed_file():
+    assert network.recording_path() == HERE / "conformance" / "network_sgd.npz"
