@@ -83,3 +83,16 @@ def test_training_status_counts_steps_and_names_both_methods(trainer):
 def test_training_epoch_means():
     losses = np.arange(12.0).reshape(6, 2)
     np.testing.assert_array_equal(training_explorer.epoch_means(losses, 3), [[2.0, 3.0], [8.0, 9.0]])
+
+
+def test_single_blas_thread_limits_inside_and_restores_after():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from momentum_lib._threads import single_blas_thread
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with single_blas_thread():
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before

@@ -13,6 +13,7 @@ import numpy as np
 import ipywidgets as widgets
 
 from .. import datasets, network, noise
+from .._threads import single_blas_thread
 from ..drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE
 from ._base import Explorer, Scene, clip, control_style, divergence_message
 
@@ -72,8 +73,9 @@ class TrainingExplorer(Explorer):
         }
 
     def compute(self, values):
-        return _Training(train_pair(self._data, self._params0, values["lr"], values["beta"],
-                                    values["batch_size"], values["epochs"]))
+        with single_blas_thread():      # tiny products: threads cost more than they give
+            return _Training(train_pair(self._data, self._params0, values["lr"], values["beta"],
+                                        values["batch_size"], values["epochs"]))
 
     def summary(self, result, values):
         per = len(self._data.y_train) // values["batch_size"]
