@@ -6,11 +6,11 @@ gradient descent at the *effective* learning rate η/(1 − β), both on one com
 fixed noise stream (``noise.gaussian_noise``, seeded once), so any difference
 between them is the method's. Left: the mean loss over the chains against the
 step, with the closed-form loss floors (``noise.loss_floor``). Right: where the
-chains are at the last step, with the ellipses of two standard deviations that
-``noise.stationary_variance`` predicts.
+chains are at the last step, in units of momentum's theoretical standard deviation
+per direction (so the axes never change and every move only blits), with the
+ellipses of two standard deviations that ``noise.stationary_variance`` predicts:
+momentum's is the circle of radius 2, gradient descent's is drawn to the same scale.
 """
-
-import math
 
 import numpy as np
 
@@ -24,6 +24,7 @@ TAIL = 100           # the spread is measured over the last TAIL steps of every 
 SEED = 6
 W0 = (1.0, 1.0)
 LOSS_LIM = (1e-7, 1e2)
+SPREAD_LIM = 4.0     # ± this many (momentum's theoretical) standard deviations
 _CIRCLE = np.linspace(0.0, 2.0 * np.pi, 73)
 METHODS = ("sgd", "momentum")       # row 0: gradient descent at η/(1−β); row 1: momentum
 
@@ -33,15 +34,6 @@ def noisy_valley(lr, beta, sigma, kappa, xi):
     lams = np.array([1.0, 1.0 / kappa])
     eff = float(noise.effective_lr(lr, beta))
     return noise.noisy_quadratic_run(lams, W0, np.array([eff, lr]), np.array([0.0, beta]), sigma, xi)
-
-
-def _ladder(x):
-    """The smallest of 1, 3 × 10ᵏ at or above x (so that axes change rarely)."""
-    k = math.floor(math.log10(x))
-    for m in (1.0, 3.0, 10.0):
-        if m * 10 ** k >= x * (1 - 1e-12):
-            return m * 10 ** k
-    return 10.0 ** (k + 1)
 
 
 class _Runs:
@@ -108,15 +100,6 @@ class NoiseExplorer(Explorer):
         return (f"η/(1−β) = {summary['effective_lr']:.3g} · spread (std) over steps {STEPS - TAIL}–{STEPS}, measured / "
                 f"theory: momentum {pair(1)}; gradient descent at η/(1−β) {pair(0)}")
 
-    def static_key(self, values):
-        return self._limit(values)
-
-    def _limit(self, values):
-        lams = np.array([1.0, 1.0 / values["kappa"]])
-        var = noise.stationary_variance(values["lr"], values["beta"], lams, values["sigma"])
-        top = float(np.max(np.sqrt(var))) if np.all(np.isfinite(var)) else 1.0
-        return _ladder(min(max(3.0 * top, 1e-3), 2.0))
-
     def build(self, fig, values):
         scene = Scene(fig)
         lx, sx = scene.loss_ax, scene.spread_ax = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
@@ -130,7 +113,11 @@ class NoiseExplorer(Explorer):
         lx.plot([], [], color="black", ls=(0, (1, 1.5)), lw=2, label="floor (theory)")
         lx.legend(loc="upper right", fontsize=TICK_SIZE - 1, framealpha=0.9)
 
-        sx.set(xlabel="w₁ (stiff, λ = 1)", ylabel="w₂ (flat, λ = 1/κ)", title=f"the {CHAINS} runs at step {STEPS}")
+        # In units of momentum's theoretical std per direction, so the axes never change
+        # (every move only blits) and momentum's 2-std ellipse is the circle of radius 2.
+        sx.set(xlim=(-SPREAD_LIM, SPREAD_LIM), ylim=(-SPREAD_LIM, SPREAD_LIM),
+               xlabel="w₁ / its std (theory, momentum)", ylabel="w₂ / its std (theory, momentum)",
+               title=f"the {CHAINS} runs at step {STEPS}")
         markers = {"sgd": dict(marker="x", markersize=7, mew=2), "momentum": dict(marker="o", markersize=5)}
         scene.points = {m: scene.animated(sx.plot([], [], ls="none", color=METHOD_COLOURS[m], alpha=0.8,
                                                   **markers[m])[0]) for m in METHODS}
@@ -143,24 +130,22 @@ class NoiseExplorer(Explorer):
         self.restyle(scene, values)
         return scene
 
-    def restyle(self, scene, values):
-        lim = self._limit(values)
-        scene.spread_ax.set_xlim(-lim, lim)
-        scene.spread_ax.set_ylim(-lim, lim)
-
     def update(self, scene, result, values):
         summary = self.summary(result, values)      # cheap; also right for render_interact_way
         t = np.arange(STEPS + 1)
         mean_loss = np.mean(result.loss, axis=1)          # NaN once any chain diverged
-        lim = self._limit(values)      # not the axes' limits: restyle runs after update
+        mom_sd = np.asarray(summary["theory_std"][1])
+        unit = mom_sd if np.all(np.isfinite(mom_sd)) else np.ones(2)   # momentum unstable: raw w
         for m, method in enumerate(METHODS):
             with np.errstate(invalid="ignore"):
                 scene.loss[method].set_data(t, np.clip(mean_loss[:, m], LOSS_LIM[0] / 10, LOSS_LIM[1] * 10))
             floor = summary["floor"][m]
             scene.floor[method].set_data([0, STEPS], [floor, floor] if np.isfinite(floor) else [np.nan] * 2)
             w = result.w[-1, :, m]
-            scene.points[method].set_data(clip(w[:, 0], -lim, lim, 0.05), clip(w[:, 1], -lim, lim, 0.05))
-            sd = summary["theory_std"][m]
+            lim = SPREAD_LIM
+            scene.points[method].set_data(clip(w[:, 0] / unit[0], -lim, lim, 0.05),
+                                          clip(w[:, 1] / unit[1], -lim, lim, 0.05))
+            sd = np.asarray(summary["theory_std"][m]) / unit
             if np.all(np.isfinite(sd)):
                 scene.ellipse[method].set_data(2 * sd[0] * np.cos(_CIRCLE), 2 * sd[1] * np.sin(_CIRCLE))
             else:
