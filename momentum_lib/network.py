@@ -153,6 +153,7 @@ def train(params, x, y, batches, *, lr, beta, nesterov=False, lr_schedule=None,
     factors = np.ones(steps) if lr_schedule is None else _validate.finite("lr_schedule", lr_schedule)
     if factors.shape != (steps,):
         raise ValueError(f"lr_schedule must have shape ({steps},); got {factors.shape}")
+    scheduled = lr_schedule is not None
     settings = np.broadcast_shapes(lr.shape, beta.shape)
     p = broadcast_params(params, settings)
     bufs = [np.zeros_like(q) for q in p]
@@ -173,7 +174,8 @@ def train(params, x, y, batches, *, lr, beta, nesterov=False, lr_schedule=None,
             for (q, g, buf, (lr_i, beta_i)) in zip(p, grads, bufs, coef):   # in place
                 buf *= beta_i
                 buf += g
-                q -= (lr_i * factors[t]) * ((g + beta_i * buf) if nesterov else buf)
+                step = (g + beta_i * buf) if nesterov else buf
+                q -= (lr_i * factors[t]) * step if scheduled else lr_i * step
     # A setting has diverged from its first batch loss that is not finite or exceeds LOSS_BOUND
     # (cross-entropy over 10 classes starts near ln 10 ≈ 2.3); later numbers are NaN.
     bad = np.maximum.accumulate(~(losses <= LOSS_BOUND), axis=0) if steps else np.zeros((0,) + settings, bool)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import datasets, network
+from ._threads import single_blas_thread
 
 
 class Task(NamedTuple):
@@ -27,12 +28,15 @@ def train_settings(task, lr, beta, *, batch_size=32, epochs=3, seed=0, warmup=0,
     """Train every (lr, β) setting (arrays broadcast to S) on the same seeded mini-batches.
 
     ``warmup`` (steps) and ``decay`` shape η over the run (``network.warmup_then_decay``).
+    Runs with one BLAS thread: the products are small, and on a busy machine threads
+    cost more than they give (see ``momentum_lib._threads``).
     """
     d = task.data
     batches = network.epoch_batches(len(d.y_train), batch_size, epochs, seed)
     schedule = network.warmup_then_decay(len(batches), warmup=warmup, decay=decay)
-    return network.train(task.params0, d.x_train, d.y_train, batches, lr=lr, beta=beta,
-                         lr_schedule=schedule, nesterov=nesterov, x_val=d.x_val, y_val=d.y_val)
+    with single_blas_thread():
+        return network.train(task.params0, d.x_train, d.y_train, batches, lr=lr, beta=beta,
+                             lr_schedule=schedule, nesterov=nesterov, x_val=d.x_val, y_val=d.y_val)
 
 
 def halving_grid(lr0, n_lr, n_beta):
