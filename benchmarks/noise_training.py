@@ -60,21 +60,28 @@ def time_grid(repeats, one_thread=False):
     """The 72-setting grid: one vectorised call (best of ``repeats``) and a loop over every setting."""
     import contextlib
 
-    from momentum_lib import practice
+    from momentum_lib import network, practice
     from momentum_lib._threads import single_blas_thread
 
     task = practice.digits_task()
+    d = task.data
     _, _, LR, BETA = practice.halving_grid(0.01, 12, 6)
+    batches = network.epoch_batches(len(d.y_train), 32, 3, 0)
+
+    def train(lr, beta):     # network.train itself: practice.train_settings fixes one thread
+        return network.train(task.params0, d.x_train, d.y_train, batches, lr=lr, beta=beta,
+                             x_val=d.x_val, y_val=d.y_val)
+
     ctx = single_blas_thread if one_thread else contextlib.nullcontext
     vec = []
     with ctx():
         for _ in range(repeats):
             t0 = time.perf_counter()
-            practice.train_settings(task, LR, BETA, epochs=3)
+            train(LR, BETA)
             vec.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         for lr, beta in zip(LR.ravel(), BETA.ravel()):
-            practice.train_settings(task, float(lr), float(beta), epochs=3)
+            train(float(lr), float(beta))
         loop = time.perf_counter() - t0
     return {"settings": LR.size, "vectorised": min(vec), "loop": loop}
 
