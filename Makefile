@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance clean lite
+.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance conformance-network clean lite
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ present: $(STAMP)
 FWPYTHON ?= ../fwenv/bin/python
 conformance:
 	PYTHONPATH=$(CURDIR) $(FWPYTHON) tests/record_conformance.py
+## The notebook 07 network against torch.optim.SGD (needs only torch==2.13.0 and numpy).
+conformance-network:
+	PYTHONPATH=$(CURDIR) $(FWPYTHON) tests/record_network_conformance.py
 
 ## The JupyterLite edition: a static site in _site/ that runs every notebook in the browser,
 ## no server (see README, "Run it in your browser with no server"). Its build tools live in

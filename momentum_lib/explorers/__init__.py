@@ -27,6 +27,8 @@ _REGISTRY = {
     "trace": ("trace", "TraceExplorer"),
     "nesterov": ("nesterov", "NesterovExplorer"),
     "phase": ("phase", "PhaseExplorer"),
+    "noise": ("noise", "NoiseExplorer"),
+    "training": ("training", "TrainingExplorer"),
 }
 
 

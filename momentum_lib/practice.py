@@ -1,0 +1,61 @@
+"""Notebook 07's experiments: the digits network trained over grids of (η, β) and schedules.
+
+Thin wrappers around ``network`` and ``datasets`` so that the notebook's cells stay
+short. Everything is in the PyTorch form (b ← β·b + g, w ← w − η·b).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import datasets, network
+from ._threads import single_blas_thread
+
+
+class Task(NamedTuple):
+    """The digits split and the network's starting weights (shared by every run)."""
+    data: datasets.Split
+    params0: network.MLP
+
+
+def digits_task(hidden=32, seed=0):
+    """The 64-``hidden``-10 tanh network on ``datasets.digits()``, PyTorch-style initialisation."""
+    return Task(datasets.digits(), network.init_mlp(64, hidden, 10, seed=seed))
+
+
+def train_settings(task, lr, beta, *, batch_size=32, epochs=3, seed=0, warmup=0, decay="none",
+                   nesterov=False):
+    """Train every (lr, β) setting (arrays broadcast to S) on the same seeded mini-batches.
+
+    ``warmup`` (steps) and ``decay`` shape η over the run (``network.warmup_then_decay``).
+    Runs with one BLAS thread: the products are small, and on a busy machine threads
+    cost more than they give (see ``momentum_lib._threads``).
+    """
+    d = task.data
+    batches = network.epoch_batches(len(d.y_train), batch_size, epochs, seed)
+    schedule = network.warmup_then_decay(len(batches), warmup=warmup, decay=decay)
+    with single_blas_thread():
+        return network.train(task.params0, d.x_train, d.y_train, batches, lr=lr, beta=beta,
+                             lr_schedule=schedule, nesterov=nesterov, x_val=d.x_val, y_val=d.y_val)
+
+
+def halving_grid(lr0, n_lr, n_beta):
+    """η = lr0·2ʲ (j < n_lr) and β = 1 − 2⁻ⁱ (i < n_beta), as a (β rows, η columns) meshgrid.
+
+    The effective learning rate η/(1 − β) = lr0·2^(i+j) is then constant along every
+    anti-diagonal, so iso-lines of η/(1 − β) pass through grid points.
+    """
+    lrs = lr0 * 2.0 ** np.arange(n_lr)
+    betas = 1.0 - 0.5 ** np.arange(n_beta)
+    return lrs, betas, *np.meshgrid(lrs, betas)
+
+
+def along_effective_lr(lr_grid, beta_grid, values, effective):
+    """The entries of ``values`` (grid-shaped) whose η/(1 − β) equals ``effective``, β ascending.
+
+    Returns (betas, values) on that iso-line.
+    """
+    eff = lr_grid / (1.0 - beta_grid)
+    on = np.isclose(eff, effective, rtol=1e-9)
+    order = np.argsort(beta_grid[on])
+    return beta_grid[on][order], values[on][order]
