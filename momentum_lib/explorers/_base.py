@@ -101,6 +101,9 @@ import io
 import math
 import numbers
 import struct
+import sys
+import threading
+import traceback
 import zlib
 
 import numpy as np
@@ -109,6 +112,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import drawing
+
+try:    # ISA-L's deflate: the same zlib stream ~5× faster at level 1 (optional, with wheels
+    from isal import isal_zlib as _deflate      # for Linux, macOS and Windows)
+except ImportError:  # pragma: no cover - e.g. Pyodide: the standard library's zlib
+    _deflate = zlib
 
 
 class InputError(ValueError):
@@ -149,21 +157,27 @@ def _png_chunk(tag, data):
 
 
 def encode_png(canvas):
-    """The canvas's RGBA pixels as PNG bytes, written directly with ``zlib``.
+    """The canvas's RGBA pixels as PNG bytes, written directly with a deflate at level 1.
 
-    Each row gets PNG filter type 0 ("none") and the whole is deflated at level 1.
-    Pillow's encoder spends most of its time choosing a filter per row and
-    ``canvas.print_png`` goes through Pillow at level 6: for a 1000 × 460
-    figure this takes ~3 ms against ~11 ms and ~35 ms, for a file ~10% larger.
+    Each row gets PNG filter type 0 ("none") and the whole is deflated at level 1
+    (ISA-L's ``isal_zlib`` when installed, else ``zlib``). Pillow's encoder spends
+    most of its time choosing a filter per row and ``canvas.print_png`` goes through
+    Pillow at level 6: for a 2000 × 920 frame (a 1000 × 460 figure at 2×) this takes
+    ~5 ms with ISA-L, ~12 ms with zlib, against ~45 ms and ~140 ms.
+
+    This is the one place that turns pixels into bytes for the browser: a cheaper
+    encoding (fewer bytes per move) replaces this function and nothing else.
     """
     width, height = canvas.get_width_height(physical=True)
     pixels = np.asarray(canvas.buffer_rgba()).reshape(height, 4 * width)
-    rows = np.empty((height, 4 * width + 1), dtype=np.uint8)
-    rows[:, 0] = 0                       # filter type "none" for every row
-    rows[:, 1:] = pixels
+    # One row buffer per canvas, reused: a fresh 7 MB array costs page faults every move.
+    rows = getattr(canvas, "_png_rows", None)
+    if rows is None or rows.shape != (height, 4 * width + 1):
+        rows = canvas._png_rows = np.zeros((height, 4 * width + 1), dtype=np.uint8)
+    rows[:, 1:] = pixels                 # column 0 stays 0: filter type "none" for every row
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)   # 8-bit RGBA
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+            + _png_chunk(b"IDAT", _deflate.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 def control_style():
@@ -171,17 +185,98 @@ def control_style():
     return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="340px")}
 
 
+class GridSlider(widgets.SelectionSlider):
+    """A slider over a fixed list of exact numbers: what it shows is what the kernel keeps.
+
+    Why not ``FloatSlider``/``FloatLogSlider``? Their front end recomputes the value
+    from the handle's position (``min + k·step`` or ``10**(k·step)`` in JavaScript) and
+    sends it back whenever the kernel changes it: β = 0.9 came back as
+    0.9000000000000001, lr = 1.9 as 1.9055 and κ = 50 as 50.1187, overwriting what
+    code had set. Here the front end only ever sends the *index* of a stop; each stop's
+    number is a Python float made from its decimal text, so ``0.9`` is the literal
+    0.9, and its label is that number as the readout shows it.
+
+    A value set from code that is not a stop (e.g. a computed optimum) is kept exactly:
+    :meth:`show` adds it as an extra stop, labelled with more digits, until the next
+    value set from code.
+
+    ``min``, ``max`` and ``grid`` are plain Python attributes (not synced).
+    """
+
+    def __init__(self, grid, value, fmt, description, exact_fmt=".4g", **kwargs):
+        self.grid = tuple(sorted(set(float(v) for v in grid)))
+        self.fmt, self.exact_fmt = fmt, exact_fmt
+        kwargs = {**control_style(), **kwargs}
+        super().__init__(options=self._options(()), description=description,
+                         continuous_update=True, **kwargs)
+        self.show(value)
+
+    @property
+    def min(self):
+        return self.grid[0]
+
+    @property
+    def max(self):
+        return self.grid[-1]
+
+    def _options(self, extra):
+        stops = [(format(v, self.fmt), v) for v in self.grid]
+        for v in extra:
+            if v not in self.grid:
+                stops.append((format(v, self.exact_fmt), v))
+        return sorted(stops, key=lambda stop: stop[1])
+
+    def show(self, value, keep=()):
+        """Put the handle on ``value`` exactly (adding it as a stop if it is not one);
+        ``keep``: other off-grid values that stay stops (e.g. the starting value)."""
+        value = float(value)
+        extra = [v for v in (value, *keep) if v not in self.grid]
+        options = self._options(extra)
+        with self.hold_sync():
+            if [v for _label, v in options] != list(self._options_values or ()):
+                self.options = options
+            self.value = value
+
+
+def _decimals(step):
+    """Decimal places of a step such as 0.01 (→ 2) or 5 (→ 0)."""
+    text = format(step, "f").rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def linear_grid(lo, hi, step):
+    """``lo, lo + step, …, hi`` as exact decimals (0.9, never 0.9000000000000001)."""
+    digits = _decimals(step) + _decimals(lo)
+    n = int(round((hi - lo) / step))
+    stops = [float(f"{lo + k * step:.{digits}f}") for k in range(n + 1)]
+    return sorted(set(v for v in stops if lo - 1e-12 <= v <= hi + 1e-12) | {float(lo), float(hi)})
+
+
+# Mantissas of the stops of a log slider: steps of 2.5–5% (≈ 75 stops a decade), and every
+# one a short decimal, so values like 1.9, 2, 50 or 0.05 are stops.
+_MANTISSAS = ([round(1 + 0.05 * k, 2) for k in range(20)] + [round(2 + 0.1 * k, 1) for k in range(30)]
+              + [round(5 + 0.2 * k, 1) for k in range(25)])
+
+
+def log_grid(lo, hi):
+    """Short decimals from ``lo`` to ``hi`` spaced roughly evenly on a log scale."""
+    stops = {float(lo), float(hi)}
+    for exponent in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in _MANTISSAS:
+            v = float(f"{m}e{exponent}")
+            if lo <= v <= hi:
+                stops.add(v)
+    return sorted(stops)
+
+
 def float_slider(value, lo, hi, step, fmt, description):
-    """A keyboard-operable slider on a linear scale."""
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt,
-                               description=description, continuous_update=True, **control_style())
+    """A keyboard-operable slider on a linear scale, stops every ``step`` (exact decimals)."""
+    return GridSlider(linear_grid(lo, hi, step), value, fmt, description)
 
 
 def log_slider(value, lo, hi, description, fmt=".3g"):
-    """A slider on a log scale between ``lo`` and ``hi`` (100 steps a decade)."""
-    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi),
-                                  step=0.01, readout_format=fmt, description=description,
-                                  continuous_update=True, **control_style())
+    """A slider on a log scale between ``lo`` and ``hi`` (short decimals, ~75 a decade)."""
+    return GridSlider(log_grid(lo, hi), value, fmt, description)
 
 
 def kappa_slider(value, largest=1000.0):
@@ -193,10 +288,10 @@ def divergence_message(k_sgd, k):
     """The figure's message when gradient descent (step ``k_sgd``) and/or momentum (``k``)
     diverged; -1 means it did not. Empty when neither did."""
     if k >= 0 and k_sgd >= 0:
-        return (f"both diverged: gradient descent at step {k_sgd},\n"
-                f"momentum at step {k} — lower lr or β")
+        return (f"both diverged: gradient descent at step {k_sgd}, "
+                f"momentum at step {k} — lower η or β")
     if k >= 0:
-        return f"momentum diverged at step {k} — lower lr or β"
+        return f"momentum diverged at step {k} — lower η or β"
     if k_sgd >= 0:
         return f"gradient descent diverged at step {k_sgd}; momentum did not"
     return ""
@@ -221,11 +316,13 @@ class Explorer:
     beta_range = (0.0, 0.99)
     beta_step = 0.01
     lr_range = (1e-3, 1.0)
-    lr_log = True              # FloatLogSlider (else FloatSlider with lr_step)
+    lr_log = True              # log-scale stops (else linear stops every lr_step)
     lr_step = 0.01
-    figsize = (9.0, 4.5)       # inches; at dpi 100 this is the displayed size in px
+    figsize = (9.0, 4.5)       # inches; at dpi 100 this is the displayed size in CSS px
     dpi = 100
+    pixel_ratio = 2            # rendered at dpi × pixel_ratio, shown at figsize × dpi CSS px
     tight = True               # tight_layout once after build (False: build places axes)
+    message_strip = 0.34       # inches kept free below the axes for the figure's message
     # Strings tried by tests for each Text control (good and bad input).
     text_examples = {}
 
@@ -237,12 +334,19 @@ class Explorer:
             raise TypeError(f"{type(self).__name__}.defaults names no control: {sorted(unknown)}")
         self._initial = dict(self.defaults)
         self._initial.update(self._checked(values))
-        self._holding = True
-        for key, value in self._initial.items():
-            self.controls[key].value = value
-        self._holding = False
+        # What the kernel keeps: set from code exactly, or by a learner's move. The
+        # widgets are only the channel to the front end (see _on_change).
+        self._values = {key: widget.value for key, widget in self.controls.items()}
+        self._key_of = {id(widget): key for key, widget in self.controls.items()}
+        self._draw_lock = threading.RLock()
+        self._pending_lock = threading.Lock()
+        self._pending = self._worker = False
+        self.frames_drawn = 0
+        self._show_values(self._initial)
 
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        width = round(self.figsize[0] * self.dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{width}px", max_width="100%", height="auto"))
         self.image.add_class("explorer-figure")
         self.status_line = widgets.HTML()
         self.status_line.add_class("explorer-status")
@@ -251,7 +355,7 @@ class Explorer:
         self.reset_button.add_class("explorer-reset")
         self.reset_button.on_click(lambda _button: self.reset())
 
-        self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
+        self.fig = Figure(figsize=self.figsize, dpi=self.dpi * self.pixel_ratio)
         FigureCanvasAgg(self.fig)
         self.scene = self._build_scene(self.fig, self.values)
         self._static_key = object()     # forces the first cache
@@ -266,12 +370,12 @@ class Explorer:
 
     def _make_controls(self):
         lo, hi = self.beta_range
-        beta = float_slider(self.defaults["beta"], lo, hi, self.beta_step, ".2f", "momentum β")
+        beta = float_slider(self.defaults.get("beta", lo), lo, hi, self.beta_step, ".2f", "momentum β")
         lr_lo, lr_hi = self.lr_range
         if self.lr_log:
-            lr = log_slider(self.defaults["lr"], lr_lo, lr_hi, "learning rate η")
+            lr = log_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, "learning rate η")
         else:
-            lr = float_slider(self.defaults["lr"], lr_lo, lr_hi, self.lr_step, ".3g",
+            lr = float_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, self.lr_step, ".3g",
                               "learning rate η")
         controls = {"beta": beta, "lr": lr}
         controls.update(self.extra_controls())
@@ -299,11 +403,14 @@ class Explorer:
     def _build_scene(self, fig, values):
         with drawing.style():
             scene = self.build(fig, values)
-            scene.message = scene.animated(drawing.figure_message(fig))
+            scene.message = scene.animated(_message_text(fig))
             for ax in fig.axes:
                 drawing.style_axes(ax)
             if self.tight:
-                fig.tight_layout()      # once per figure (~0.1 s), never per move
+                # once per figure (~0.1 s), never per move; a strip along the bottom is
+                # left free for the message, so it never covers data, labels or legends
+                strip = min(0.15, self.message_strip / self.figsize[1])
+                fig.tight_layout(rect=(0, strip, 1, 1))
         return scene
 
     # ---- hooks (override) -----------------------------------------------------
@@ -340,28 +447,29 @@ class Explorer:
     def message(self, summary, values):
         """Text across the figure, or ``""``."""
         k = summary.get("diverged_at", -1)
-        return f"diverged at step {k} — lower lr or β" if k >= 0 else ""
+        return f"diverged at step {k} — lower η or β" if k >= 0 else ""
 
     # ---- public API -----------------------------------------------------------
     @property
     def values(self):
-        """The current control values, ``{name: value}``."""
-        return {key: widget.value for key, widget in self.controls.items()}
+        """The current values, ``{name: value}``: exactly what code set (or the stop a
+        learner moved a slider to), whatever a front end displays or sends back."""
+        return dict(self._values)
 
     def set(self, **values):
         """Set controls from code (validated), redraw once, return ``self``.
+
+        The values are kept exactly: a slider shows a value that is not one of its
+        stops as an extra stop, and nothing a front end sends back can change it.
 
         >>> ex.set(beta=0.5, lr=0.3).state["diverged_at"]   # doctest: +SKIP
         -1
         """
         checked = self._checked(values)
-        self._holding = True
-        try:
-            for key, value in checked.items():
-                self.controls[key].value = value
-        finally:
-            self._holding = False
-        self.refresh()
+        with self._draw_lock:
+            self._pending = False           # a learner's move still queued is overtaken
+            self._show_values(checked)
+            self.refresh()
         return self
 
     def reset(self):
@@ -372,7 +480,12 @@ class Explorer:
         """The current frame as an ``IPython.display.Image`` (kept by static renderers)."""
         from IPython.display import Image
 
-        return Image(data=self.png(), format="png")
+        return Image(data=self.png(), format="png", width=self.display_width)
+
+    @property
+    def display_width(self):
+        """The figure's width on screen in CSS px (its PNG has ``pixel_ratio`` × as many)."""
+        return round(self.figsize[0] * self.dpi)
 
     def png(self):
         """The current frame as PNG bytes."""
@@ -392,7 +505,7 @@ class Explorer:
         bundle = dict(bundle or {})
         bundle["text/plain"] = repr(self)
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        return bundle
+        return bundle, {"image/png": {"width": self.display_width}}
 
     # ---- machinery ------------------------------------------------------------
     def _checked(self, values):
@@ -430,12 +543,86 @@ class Explorer:
             out[key] = value
         return out
 
+    def _show_values(self, values):
+        """Keep ``values`` exactly and put every widget on them (no redraw)."""
+        self._holding = True
+        try:
+            for key, value in values.items():
+                self._values[key] = value
+                widget = self.controls[key]
+                if isinstance(widget, GridSlider):
+                    keep = [self._initial[key]] if key in getattr(self, "_initial", {}) else []
+                    widget.show(value, keep=keep)
+                else:
+                    widget.value = value
+                self._values[key] = value
+        finally:
+            self._holding = False
+
     def _on_change(self, change):
-        if not self._holding:
-            self.refresh()
+        if self._holding:
+            return
+        widget = change.owner
+        key = self._key_of.get(id(widget))
+        if key is None:
+            return
+        if _same_stop(widget, self._values[key], change.new):
+            # A front end rounding what the kernel sent it (FloatSlider and
+            # FloatLogSlider do so) is not a move: keep the exact value, draw nothing.
+            return
+        self._values[key] = change.new
+        if getattr(widget, "_property_lock", None):
+            self._schedule()        # from the front end: coalesce, draw the latest only
+        else:
+            self.refresh()          # from Python (``widget.value = x``): synchronous
+
+    def _schedule(self):
+        """Draw the latest values on a worker thread; moves arriving while a frame is
+        being drawn replace each other, so only the newest is drawn next."""
+        with self._pending_lock:
+            self._pending = True
+            if self._worker:
+                return
+            self._worker = True
+        threading.Thread(target=self._work, name=f"explorer-{self.name}", daemon=True).start()
+
+    def _work(self):
+        while True:
+            with self._draw_lock:
+                with self._pending_lock:
+                    if not self._pending:
+                        self._worker = False
+                        return
+                    self._pending = False     # taken now: later moves ask for one more frame
+                try:
+                    self._refresh()
+                except Exception as error:   # never a silent dead slider
+                    self._report(error)
+
+    def _report(self, error):
+        try:
+            traceback.print_exception(error, file=sys.__stderr__)
+            self.status_line.value = _status_html(
+                f"<b>{_escape(type(error).__name__)}: {_escape(str(error))}</b>")
+        except Exception:   # pragma: no cover - nothing more can be shown
+            pass
+
+    def wait_drawn(self, timeout=10.0):
+        """Block until no coalesced redraw is pending (for tests and benchmarks)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while (self._worker or self._pending) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        with self._draw_lock:
+            return not (self._worker or self._pending)
 
     def refresh(self):
         """Recompute and redraw at the current values (called on every change)."""
+        with self._draw_lock:
+            self._refresh()
+
+    def _refresh(self):
         values = self.values
         scene = self.scene
         try:
@@ -471,6 +658,7 @@ class Explorer:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
         self.image.value = encode_png(canvas)
+        self.frames_drawn += 1
 
     def render_interact_way(self, values=None):
         """PNG bytes of the same frame drawn the ``interact`` + inline way (for benchmarks).
@@ -481,7 +669,7 @@ class Explorer:
         import matplotlib.pyplot as plt
 
         values = self.values if values is None else {**self.values, **self._checked(values)}
-        fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
+        fig = plt.figure(figsize=self.figsize, dpi=self.fig.dpi)
         try:
             scene = self._build_scene(fig, values)
             for artist in scene.dynamic:
@@ -496,22 +684,52 @@ class Explorer:
                 self.update(scene, result, values)
                 scene.message.set_text(self.message(self.summary(result, values), values))
             out = io.BytesIO()
-            fig.savefig(out, format="png", bbox_inches="tight")
+            fig.savefig(out, format="png", bbox_inches="tight", dpi=self.fig.dpi)
             return out.getvalue()
         finally:
             plt.close(fig)
 
 
-# Slider labels and readouts default to 13 px; a little larger for a projector. The
-# rule is scoped to explorers and needs no front-end extension (a <style> in an HTML widget).
-_STYLE_CSS = ("<style>.momentum-explorer .widget-label, .momentum-explorer .widget-readout,"
-              ".momentum-explorer .widget-text input, .momentum-explorer button"
-              "{font-size: 15px;}</style>")
+def _same_stop(widget, kept, new):
+    """Whether ``new`` is the slider position of ``kept`` rounded by a front end."""
+    if isinstance(widget, GridSlider) or kept is None or new is None:
+        return kept == new
+    if isinstance(widget, widgets.FloatLogSlider):
+        if kept <= 0 or new <= 0:
+            return kept == new
+        base = widget.base
+        return abs(math.log(new, base) - math.log(kept, base)) < widget.step / 2
+    step = getattr(widget, "step", None)
+    if isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)) and step:
+        return abs(new - kept) < step / 2
+    return kept == new
+
+
+def _message_text(fig):
+    """The figure's message (diverged, bad input): one line in the strip left free below
+    the axes, so it hides no data, label or legend."""
+    return fig.text(0.008, 0.012, "", ha="left", va="bottom", fontsize=drawing.TICK_SIZE,
+                    fontweight="bold", color=drawing.MESSAGE_COLOUR, zorder=10)
+
+
+# Slider labels, readouts, text boxes and the reset button in the page's widget type size
+# (--jp-widgets-font-size: 13 px in JupyterLab, larger in classroom mode), never a fixed
+# inline size that a classroom stylesheet cannot reach. Scoped to explorers; it needs no
+# front-end extension (a <style> in an HTML widget).
+_STYLE_CSS = ("<style>.momentum-explorer{--explorer-font-size:max(15px,"
+              "var(--jp-widgets-font-size,13px));}"
+              ".momentum-explorer .widget-label, .momentum-explorer .widget-readout,"
+              ".momentum-explorer .widget-text input, .momentum-explorer button,"
+              ".momentum-explorer .widget-label-basic"
+              "{font-size:var(--explorer-font-size);}"
+              ".momentum-explorer .explorer-status{font-size:calc(var(--explorer-font-size) + 1px);"
+              "line-height:1.4;}"
+              ".momentum-explorer .widget-readout{min-width:4.5em;}</style>")
 
 
 def _status_html(inner):
-    # Readable from the back of a room; widget text defaults to 13 px.
-    return f'<span style="font-size:16px;line-height:1.4">{inner}</span>'
+    # Its size comes from the explorer's stylesheet (_STYLE_CSS), so classroom mode scales it.
+    return f'<span class="explorer-status-text">{inner}</span>'
 
 
 def _escape(text):
