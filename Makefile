@@ -33,9 +33,9 @@ $(DEV_STAMP): $(LAB_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## Set up the notebook stack and open the series in JupyterLab.
+## Set up the notebook stack and open the series in JupyterLab (LAB_ARGS: extra options).
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_index.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
 
 ## Set everything up and run every test: unit, property, conformance, notebooks (nbval),
 ## stored-notebook checks, a tiny benchmark run and, where Chromium exists, the browser tests.
