@@ -14,10 +14,30 @@ pyplot, so the inline backend never shows a stray copy) and splits it in two:
   with ``set_data`` and draws only them (``draw_artist``): "blitting".
 
 The pixels are then encoded to PNG (:func:`encode_png`: no per-row filter,
-zlib level 1, ~3 ms; Pillow takes ~11 ms and ``canvas.print_png`` ~35 ms for
-the same image) and put into an ``ipywidgets.Image``. Nothing beyond ipywidgets
-core is needed, so an explorer works in JupyterLab, Notebook 7, VS Code and
-Voila. ``benchmarks/run.py`` times both ways in one process.
+deflate level 1 with ISA-L when installed) and put into an ``ipywidgets.Image``.
+Nothing beyond ipywidgets core is needed, so an explorer works in JupyterLab,
+Notebook 7, VS Code and Voila. ``benchmarks/run.py`` times both ways in one process.
+
+The figure is rendered at ``pixel_ratio`` (2) times its size and shown at
+``figsize × dpi`` CSS pixels, so a projector or a high-density screen shows it
+sharp and no browser ever stretches it.
+
+What the screen shows is what the kernel keeps
+----------------------------------------------
+Sliders are :class:`GridSlider` widgets: a list of exact stops (``0.9``, ``1.9``,
+``50``), of which the front end only ever sends the index, so nothing rounds a
+value on its way back (``FloatSlider`` and ``FloatLogSlider`` recompute the value
+in JavaScript and send ``0.9000000000000001``, ``1.9055``, ``50.1187`` back,
+overwriting what code set). A value set from code between two stops is kept
+exactly and shown as an extra stop. The explorer keeps its values itself
+(``ex.values``); a plain ``FloatSlider`` a subclass still uses is protected too: a
+value that comes back within half a step of the one kept is a rounding echo and
+is ignored.
+
+Moves from a front end are coalesced: the observer records the new value and a
+worker thread draws; moves that arrive while a frame is being drawn replace each
+other, so only the latest is drawn next. ``set`` (and a ``widget.value = x``
+written in Python) draw synchronously, so ``ex.set(...).state`` is always current.
 
 Writing a new explorer
 ----------------------
@@ -29,7 +49,7 @@ one line to ``_REGISTRY`` in ``momentum_lib/explorers/__init__.py``::
         title = "Momentum on a parabola: watch the overshoot"
         defaults = {"beta": 0.9, "lr": 0.1, "steps": 40}
         lr_range = (1e-3, 3.0)                # FloatLogSlider between these
-        figsize = (9.0, 4.5)                  # inches at 100 dpi = displayed pixels / 100
+        figsize = (9.0, 4.5)                  # inches at 100 dpi = displayed CSS px / 100
 
         def extra_controls(self):             # controls beyond β and lr (may be {})
             return {"steps": widgets.IntSlider(min=1, max=200, description="steps")}
@@ -61,8 +81,9 @@ when the static part must be redrawn (e.g. κ changes the contours and limits);
 ``restyle(scene, values)`` then updates the static artists before the background
 is re-cached. ``side_widgets()`` returns widgets shown beside the figure (e.g. an
 HTML table) that ``update`` may fill. ``message(summary, values)`` returns the
-text written across the figure (default: "diverged at step k — lower lr or β"
-when ``summary["diverged_at"] >= 0``). ``compute`` may raise :class:`InputError`
+text shown in a strip kept free below the axes, so it hides no data, label or
+legend (default: "diverged at step k — lower η or β" when
+``summary["diverged_at"] >= 0``); the status line repeats it in bold. ``compute`` may raise :class:`InputError`
 for bad input (unparsable text): its message is shown in the figure and the
 status line, never as a traceback.
 
@@ -83,7 +104,8 @@ controls through ``text_examples``), random settings and divergence, and
 Using an explorer
 -----------------
 ``ex = ValleyExplorer()`` then ``ex`` as a cell's last line displays it.
-``ex.set(beta=0.5, lr=0.3)`` validates and redraws synchronously; ``ex.values``,
+``ex.set(beta=0.5, lr=0.3)`` validates, keeps the values exactly and redraws
+synchronously; ``ex.wait_drawn()`` waits for a coalesced redraw; ``ex.values``,
 ``ex.state`` (the summary dict plus the values) and ``ex.result`` (what
 ``compute`` returned) read back what it computed; ``ex.snapshot()`` is the
 current frame as an ``IPython.display.Image`` (a PNG that GitHub, nbviewer and
@@ -724,7 +746,11 @@ _STYLE_CSS = ("<style>.momentum-explorer{--explorer-font-size:max(15px,"
               "{font-size:var(--explorer-font-size);}"
               ".momentum-explorer .explorer-status{font-size:calc(var(--explorer-font-size) + 1px);"
               "line-height:1.4;}"
-              ".momentum-explorer .widget-readout{min-width:4.5em;}</style>")
+              ".momentum-explorer .widget-readout{min-width:4.5em;}"
+              # the controls' 340 px (control_style) grow with the type, so that larger
+              # labels do not squeeze the slider tracks
+              ".momentum-explorer .widget-slider, .momentum-explorer .widget-text"
+              "{font-size:var(--explorer-font-size);width:22.7em!important;}</style>")
 
 
 def _status_html(inner):
