@@ -431,7 +431,9 @@ def kernel_connection_file(server, kernel_id):
     runtime directory, Voila in the directory its log names. The test then talks to the
     kernel directly over ZMQ (Voila's websocket refuses execute requests from a page)."""
     dirs = [server.home / "runtime"]
-    match = re.search(r"Storing connection files in (\S+?)\.?$", server.log(), re.MULTILINE)
+    server._log.flush()
+    full_log = Path(server.log_path).read_text(errors="replace")
+    match = re.search(r"Storing connection files in (\S+?)\.?$", full_log, re.MULTILINE)
     if match:
         dirs.append(Path(match.group(1)))
     for d in dirs:

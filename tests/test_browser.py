@@ -220,6 +220,7 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record,
 def test_classroom_mode_serves_the_index(playwright_browser, classroom, record):
     """`make present` serves the notebook folder through Voila with the classroom style."""
     errors_in_page = []
+    offsite_before = len(OFFSITE)
     page = new_page(playwright_browser, errors_in_page)
     try:
         # The tree page is Voila's file browser (a JupyterLab DirListing), drawn by script
@@ -244,6 +245,7 @@ def test_classroom_mode_serves_the_index(playwright_browser, classroom, record):
         assert [p.name for p in NOTEBOOKS] == sorted(t for t in listed if t.endswith(".ipynb"))
         css = page.request.get(classroom.url("/voila/templates/classroom/static/classroom.css"))
         assert css.ok and "--jp-content-font-size1" in css.text()
+        assert not OFFSITE[offsite_before:], f"requests off this machine: {OFFSITE[offsite_before:]}"
     finally:
         page.close()
 
