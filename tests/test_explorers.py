@@ -226,7 +226,7 @@ def test_blitted_frame_matches_a_full_redraw(explorers, name):
 
     FigureCanvasAgg(fig)
     scene = ex._build_scene(fig, ex.values)
-    for artist in scene.dynamic:
+    for artist in scene.layer + scene.dynamic:
         artist.set_animated(False)
     ex.update(scene, ex.result, ex.values)
     scene.message.set_text(ex.scene.message.get_text())

@@ -155,10 +155,19 @@ class Scene:
     def __init__(self, fig):
         self.fig = fig
         self.dynamic = []
+        self.layer = []
 
     def animated(self, artist):
         artist.set_animated(True)
         self.dynamic.append(artist)
+        return artist
+
+    def layered(self, artist):
+        """Mark an artist that changes with ``Explorer.layer_key`` only (e.g. a heat map
+        that depends on κ but not on β or η): it is drawn once per key into a cached
+        layer over the static background, not on every move. Returns it."""
+        artist.set_animated(True)
+        self.layer.append(artist)
         return artist
 
 
@@ -382,6 +391,7 @@ class Explorer:
         self.scene = self._build_scene(self.fig, self.values)
         self._static_key = object()     # forces the first cache
         self._background = None
+        self._layer_key, self._layer_background = object(), None
         self.result = None
         self.state = {}
 
@@ -465,6 +475,11 @@ class Explorer:
 
     def restyle(self, scene, values):
         """Update static artists (limits, contours) for a new ``static_key``."""
+
+    def layer_key(self, values):
+        """Hashable; when it changes the artists marked with ``scene.layered`` are redrawn
+        into their cached layer (they must depend on nothing else)."""
+        return None
 
     def message(self, summary, values):
         """Text across the figure, or ``""``."""
@@ -675,7 +690,19 @@ class Explorer:
             canvas.draw()          # animated artists are skipped by a full draw
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._static_key = key
-        canvas.restore_region(self._background)
+            self._layer_background = None
+        background = self._background
+        if self.scene.layer:
+            layer_key = self.layer_key(values)
+            if layer_key != self._layer_key or self._layer_background is None:
+                canvas.restore_region(self._background)
+                for artist in self.scene.layer:
+                    if artist.get_visible():
+                        self.fig.draw_artist(artist)
+                self._layer_background = canvas.copy_from_bbox(self.fig.bbox)
+                self._layer_key = layer_key
+            background = self._layer_background
+        canvas.restore_region(background)
         for artist in artists:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
@@ -694,7 +721,7 @@ class Explorer:
         fig = plt.figure(figsize=self.figsize, dpi=self.fig.dpi)
         try:
             scene = self._build_scene(fig, values)
-            for artist in scene.dynamic:
+            for artist in scene.layer + scene.dynamic:
                 artist.set_animated(False)
             with drawing.style():
                 self.restyle(scene, values)
