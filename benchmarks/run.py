@@ -95,6 +95,48 @@ def time_explorer(cls, per_control, interact_every):
             "png_kb": len(ex.png()) / 1000}
 
 
+def time_drag(cls, moves, interval):
+    """A drag as the kernel sees it: ``moves`` β values arriving every ``interval`` s.
+
+    Coalesced (the explorers' way): each arrives as a front-end update (``set_state``)
+    and a worker thread draws the latest. One frame per move (the old way): each is drawn
+    before the next is read, so moves queue up behind the drawing. Returns, for both,
+    the frames drawn and the time from the last move to its frame.
+    """
+    ex = cls()
+    beta = ex.controls["beta"]
+    indices = [int(i) for i in np.linspace(10, len(beta.options) - 10, moves)]
+    out = {}
+    # one frame per move: a queue of arrivals, drawn in order
+    start, frames = time.perf_counter(), 0
+    for k, index in enumerate(indices):
+        arrival = start + k * interval
+        now = time.perf_counter()
+        if now < arrival:
+            time.sleep(arrival - now)
+        ex._values["beta"] = beta.options[index][1]
+        ex.refresh()
+        frames += 1
+    out["per_move"] = {"frames": frames,
+                       "last_move_to_frame_ms": 1000 * (time.perf_counter() - (start + (moves - 1) * interval))}
+    ex.reset()
+    # coalesced
+    drawn_before = ex.frames_drawn
+    start = time.perf_counter()
+    for k, index in enumerate(indices):
+        arrival = start + k * interval
+        now = time.perf_counter()
+        if now < arrival:
+            time.sleep(arrival - now)
+        beta.set_state({"index": index})
+    ex.wait_drawn()
+    out["coalesced"] = {"frames": ex.frames_drawn - drawn_before,
+                        "last_move_to_frame_ms": 1000 * (time.perf_counter() - (start + (moves - 1) * interval))}
+    assert ex.state["beta"] == beta.options[indices[-1]][1]
+    out["moves"] = moves
+    return out
+
+
 def time_grid(grid, steps, loop_sample):
     """One vectorised ``run`` over grid × grid settings vs a Python loop over a sample."""
     from momentum_lib import problems, run
@@ -142,7 +184,7 @@ def load_average():
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def report(explorer_rows, grid, imports, tiny, load_start):
+def report(explorer_rows, grid, imports, tiny, load_start, drags=None):
     lines = []
     lines.append(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
                  f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
@@ -170,6 +212,21 @@ def report(explorer_rows, grid, imports, tiny, load_start):
     lines.append("Moves that change the axes or contours (κ, steps, the noise level, the number of "
                  "gradients) redraw and re-cache the static background, so they make the all-moves "
                  "p95; β and η moves only blit.")
+    if drags:
+        lines.append("")
+        n = next(iter(drags.values()))["moves"]
+        lines.append(f"### A drag as the kernel sees it ({n} β moves, one every 8 ms)")
+        lines.append("")
+        lines.append("| explorer | one frame per move: frames | last move → its frame (ms) "
+                     "| coalesced: frames | last move → its frame (ms) |")
+        lines.append("|---|---|---|---|---|")
+        for name, d in drags.items():
+            lines.append(f"| {name} | {d['per_move']['frames']} | {d['per_move']['last_move_to_frame_ms']:.0f} "
+                         f"| {d['coalesced']['frames']} | {d['coalesced']['last_move_to_frame_ms']:.0f} |")
+        lines.append("")
+        lines.append("In a browser, ipywidgets' front end also keeps at most one message per slider "
+                     "in flight, so drags there queue less than the left column; "
+                     "`tests/test_browser.py` measures real drags.")
     lines.append("")
     lines.append(f"### `run` over {grid['settings']:,} (β, lr) settings × {grid['steps']} steps "
                  "(narrow valley, κ = 100)")
@@ -206,9 +263,11 @@ def main(argv=None):
     for name in EXPLORERS:
         rows[name] = time_explorer(EXPLORERS[name], per_control, interact_every)
         print(f"timed explorer {name}: {rows[name]['moves']} moves", file=sys.stderr)
+    drags = {name: time_drag(EXPLORERS[name], 8 if args.tiny else 62, 0.008) for name in EXPLORERS}
+    print("timed drags", file=sys.stderr)
     grid = time_grid(grid_n, steps, sample)
     imports = {m: time_import(m, repeats) for m in ("numpy", "momentum_lib", "momentum_lib.explorers")}
-    text = report(rows, grid, imports, args.tiny, load_start)
+    text = report(rows, grid, imports, args.tiny, load_start, drags)
     print(text)
     if not args.tiny:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
