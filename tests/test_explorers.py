@@ -429,3 +429,19 @@ def test_moves_from_the_front_end_are_coalesced():
     assert ex.wait_drawn()
     assert ex.frames_drawn - start == 1          # ten moves, one frame: the last
     assert ex.state["beta"] == ex.values["beta"] == beta.options[55][1]
+
+
+def test_a_frame_overtaken_by_a_newer_move_is_dropped_unless_the_screen_would_starve():
+    import time
+
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    ex = ValleyExplorer()
+    start = ex.frames_drawn
+    ex._pending, ex._last_frame_at = True, time.monotonic()     # a frame went out just now
+    ex._refresh(drop_if_overtaken=True)
+    assert ex.frames_drawn == start                              # outdated: not sent
+    ex._last_frame_at = time.monotonic() - 1.0                   # none for a second
+    ex._refresh(drop_if_overtaken=True)
+    assert ex.frames_drawn == start + 1                          # sent, so a drag shows motion
+    ex._pending = False

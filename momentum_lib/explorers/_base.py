@@ -125,6 +125,7 @@ import numbers
 import struct
 import sys
 import threading
+import time
 import traceback
 import zlib
 
@@ -139,6 +140,11 @@ try:    # ISA-L's deflate: the same zlib stream ~5× faster at level 1 (optional
     from isal import isal_zlib as _deflate      # for Linux, macOS and Windows)
 except ImportError:  # pragma: no cover - e.g. Pyodide: the standard library's zlib
     _deflate = zlib
+
+
+# During a drag a frame is shown at least this often (s): a frame overtaken by a newer move
+# is dropped only if another went out within this time, so a fast drag never starves.
+MIN_FRAME_GAP = 0.1
 
 
 class InputError(ValueError):
@@ -372,7 +378,7 @@ class Explorer:
         self._draw_lock = threading.RLock()
         self._pending_lock = threading.Lock()
         self._pending = self._worker = False
-        self.frames_drawn = 0
+        self.frames_drawn, self._last_frame_at = 0, 0.0
         self._show_values(self._initial)
 
         width = round(self.figsize[0] * self.dpi)
@@ -632,7 +638,7 @@ class Explorer:
                         return
                     self._pending = False     # taken now: later moves ask for one more frame
                 try:
-                    self._refresh()
+                    self._refresh(drop_if_overtaken=True)
                 except Exception as error:   # never a silent dead slider
                     self._report(error)
 
@@ -646,8 +652,6 @@ class Explorer:
 
     def wait_drawn(self, timeout=10.0):
         """Block until no coalesced redraw is pending (for tests and benchmarks)."""
-        import time
-
         deadline = time.monotonic() + timeout
         while (self._worker or self._pending) and time.monotonic() < deadline:
             time.sleep(0.001)
@@ -659,7 +663,7 @@ class Explorer:
         with self._draw_lock:
             self._refresh()
 
-    def _refresh(self):
+    def _refresh(self, drop_if_overtaken=False):
         values = self.values
         scene = self.scene
         try:
@@ -672,6 +676,10 @@ class Explorer:
             return
         summary = self.summary(result, values)
         self.result, self.state = result, {**summary, **values}
+        if drop_if_overtaken and self._pending and time.monotonic() - self._last_frame_at < MIN_FRAME_GAP:
+            # A newer move arrived while this one was computed, and a frame went out a
+            # moment ago: skip drawing and sending this outdated one; the next is drawn now.
+            return
         self.update(scene, result, values)
         text = self.message(summary, values)
         scene.message.set_text(text)
@@ -708,6 +716,7 @@ class Explorer:
                 self.fig.draw_artist(artist)
         self.image.value = encode_png(canvas)
         self.frames_drawn += 1
+        self._last_frame_at = time.monotonic()
 
     def render_interact_way(self, values=None):
         """PNG bytes of the same frame drawn the ``interact`` + inline way (for benchmarks).
