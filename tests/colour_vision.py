@@ -36,6 +36,7 @@ DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968],
                          [-0.011820, 0.042940, 0.968881]])
 MIN_LIGHTNESS = 12.0     # ΔL* between two lines that differ only in colour
 MIN_DELTA_E = 20.0       # ΔE (CIE76) under deuteranopia, same case
+MAX_LINE_LIGHTNESS = 85.0   # a line lighter than this nearly vanishes on white (yellow F0E442: 89)
 
 
 def to_linear(srgb):
@@ -100,6 +101,8 @@ def _lines(ax, scene):
         x, y = (np.asarray(v, dtype=float) for v in line.get_data())
         if x.size < 2 or np.all(np.isnan(y)) or np.ptp(x[~np.isnan(x)]) == 0:
             continue       # a single point, an axhline/axvline or empty
+        if min(to_rgb(line.get_color())) > 0.97:
+            continue       # a white halo drawn under another line, not a line of its own
         lines.append({"label": line.get_label(), "colour": to_rgb(line.get_color()),
                       "style": _dashes(line), "marker": str(line.get_marker())})
     return lines
@@ -132,6 +135,11 @@ def explorer_problems(ex):
     problems = []
     for k, ax in enumerate(ex.fig.axes):
         lines = _lines(ax, ex.scene)
+        for line in lines:
+            light = float(lightness(np.array(line["colour"])))
+            if light > MAX_LINE_LIGHTNESS:
+                problems.append(f"{ex.name} ({ax.get_title() or ax.get_ylabel()}): {line['label']!r} "
+                                f"is faint on white (L* {light:.0f} > {MAX_LINE_LIGHTNESS:.0f})")
         for a, b in itertools.combinations(lines, 2):
             why = pair_problem(a, b)
             if why:
@@ -169,7 +177,9 @@ def palette_report(png_bytes):
         if d_l < MIN_LIGHTNESS or d_e < MIN_DELTA_E:
             collapsed.append({"pair": ["#%02X%02X%02X" % tuple(round(255 * x) for x in col) for col in c],
                               "grey_dL": round(d_l, 1), "deuteranopia_dE": round(d_e, 1)})
-    return {"colours": len(colours), "close_pairs": collapsed}
+    faint = ["#%02X%02X%02X" % tuple(round(255 * x) for x in c) for c in colours
+             if float(lightness(np.array(c))) > MAX_LINE_LIGHTNESS]
+    return {"colours": len(colours), "close_pairs": collapsed, "faint": faint}
 
 
 def main():
