@@ -445,3 +445,18 @@ def test_a_frame_overtaken_by_a_newer_move_is_dropped_unless_the_screen_would_st
     ex._refresh(drop_if_overtaken=True)
     assert ex.frames_drawn == start + 1                          # sent, so a drag shows motion
     ex._pending = False
+
+
+def test_a_slider_value_written_in_python_between_stops_is_kept_exactly():
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    ex = ValleyExplorer()
+    frames = ex.frames_drawn
+    ex.controls["lr"].value = 1.234            # between the stops 1.2 and 1.25
+    assert ex.values["lr"] == 1.234 == ex.state["lr"] == ex.controls["lr"].value
+    assert ex.controls["lr"].label == "1.234"
+    assert ex.frames_drawn == frames + 1       # one frame, never one for a passing value
+    with pytest.raises(ipywidgets.widgets.trait_types.traitlets.TraitError):
+        ex.controls["lr"].value = 1000.0
+    ex.reset()
+    assert ex.values["lr"] == 1.9

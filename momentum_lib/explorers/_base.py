@@ -131,6 +131,7 @@ import zlib
 
 import numpy as np
 import ipywidgets as widgets
+import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -263,6 +264,8 @@ class GridSlider(widgets.SelectionSlider):
                 stops.append((format(v, self.exact_fmt), v))
         return sorted(stops, key=lambda stop: stop[1])
 
+    _reshaping = False      # True while the stops change (the value passes through others)
+
     def show(self, value, keep=()):
         """Put the handle on ``value`` exactly (adding it as a stop if it is not one);
         ``keep``: other off-grid values that stay stops (e.g. the starting value)."""
@@ -271,8 +274,33 @@ class GridSlider(widgets.SelectionSlider):
         options = self._options(extra)
         with self.hold_sync():
             if [v for _label, v in options] != list(self._options_values or ()):
-                self.options = options
+                self._set_stops(options)
             self.value = value
+
+    def _set_stops(self, options):
+        self._reshaping = True
+        try:
+            with self.hold_trait_notifications():
+                self.options = options
+        finally:
+            self._reshaping = False
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        # ``widget.value = x`` with x between two stops (as FloatSlider allowed): x becomes
+        # a stop of its own, kept exactly, instead of an "invalid selection" error.
+        value = proposal.value
+        stops = self._options_values or ()
+        if value is None or value in stops:
+            return value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise traitlets.TraitError(f"{self.description}: a number is needed, got {value!r}")
+        number = float(value)
+        if not self.min <= number <= self.max:
+            raise traitlets.TraitError(
+                f"{self.description} must lie in [{self.min:.4g}, {self.max:.4g}]; got {number!r}")
+        self._set_stops(self._options([number, *(v for v in stops if v not in self.grid)]))
+        return number
 
 
 def _decimals(step):
@@ -607,7 +635,7 @@ class Explorer:
             return
         widget = change.owner
         key = self._key_of.get(id(widget))
-        if key is None:
+        if key is None or getattr(widget, "_reshaping", False):
             return
         if _same_stop(widget, self._values[key], change.new):
             # A front end rounding what the kernel sent it (FloatSlider and
