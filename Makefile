@@ -14,9 +14,12 @@ DEV_STAMP := $(VENV)/.installed-dev
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/momentum.json
 # Jupyter refuses to start as root (containers, CI, many lab machines) unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-# Classroom mode: a kernel whose page was closed (no connection) for 5 minutes is shut down.
-CULL := --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
-        --MappingKernelManager.cull_connected=False
+# Classroom mode: a kernel whose page was closed (no connection) for CULL_IDLE seconds is
+# shut down, checked every CULL_INTERVAL seconds (e.g. `make present CULL_IDLE=600`).
+CULL_IDLE ?= 300
+CULL_INTERVAL ?= 60
+CULL := --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) \
+        --MappingKernelManager.cull_interval=$(CULL_INTERVAL) --MappingKernelManager.cull_connected=False
 
 .PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance clean
 

@@ -183,12 +183,13 @@ def start_jupyterlab(root, home):
                   f"http://127.0.0.1:{port}", "/api/status", token)
 
 
-def start_present(root, home):
-    """``make present`` (classroom mode) serving ``root`` on a free port, no browser opened."""
+def start_present(root, home, *make_vars):
+    """``make present`` (classroom mode) serving ``root`` on a free port, no browser opened;
+    ``make_vars`` such as ``"CULL_IDLE=4"`` are passed to make."""
     port = free_port()
     argv = ["make", "--no-print-directory", "-o", ".venv/.installed-lab", "present",
             f"PRESENT_DIR={root}", f"BIN={BIN}",
-            f"PRESENT_ARGS=--port={port} --no-browser"]
+            f"PRESENT_ARGS=--port={port} --no-browser", *make_vars]
     return Server(argv, isolated_env(home), REPO, home / "voila.log",
                   f"http://127.0.0.1:{port}", "/")
 
@@ -577,3 +578,23 @@ def view_problems(page, min_font_px, where):
             problems.append(f"{where} explorer {i}: figure of {v['naturalWidth']} px stretched to "
                             f"{v['devicePixels']:.0f} device px")
     return problems
+
+
+def kernel_processes(server):
+    """Process ids of the kernels a server started (its children running ipykernel)."""
+    parents = {server.proc.pid}
+    found = []
+    for _ in range(3):                       # make → bash (binder/start) → voila → kernels
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid in parents:
+                parents.add(int(entry))
+                if "ipykernel" in cmd and int(entry) not in found:
+                    found.append(int(entry))
+    return found

@@ -13,6 +13,8 @@ per session, one page per notebook; the notebooks are served from a copy.
 
 import json
 import shutil
+import time
+from pathlib import Path
 
 import pytest
 
@@ -304,3 +306,29 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record, o
         check_timings(result, f"Voila {nb.name}")
     finally:
         page.close()
+
+
+def test_classroom_mode_culls_the_kernels_of_closed_pages(playwright_browser, served_copy, tmp_path):
+    """`make present` shuts down a kernel once its page has been closed for CULL_IDLE
+    seconds, and leaves the kernel of an open page alone however idle (issue 10, item 8)."""
+    if not hasattr(bs, "kernel_processes") or not Path("/proc").exists():
+        pytest.skip("needs /proc to see the kernels")
+    server = bs.start_present(served_copy, tmp_path / "home", "CULL_IDLE=3", "CULL_INTERVAL=1")
+    page = new_page(playwright_browser, [])
+    try:
+        page.goto(server.url("/voila/render/00_index.ipynb"), wait_until="domcontentloaded",
+                  timeout=120_000)
+        page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+        kernels = bs.kernel_processes(server)
+        assert len(kernels) == 1, f"expected the page's kernel, found {kernels}"
+        page.wait_for_timeout(6000)            # idle for twice CULL_IDLE, page still open
+        assert bs.kernel_processes(server) == kernels, "the kernel of an open page was culled"
+        page.close()
+        deadline = time.monotonic() + 60
+        while bs.kernel_processes(server) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not bs.kernel_processes(server), "the kernel of a closed page is still running"
+    finally:
+        if not page.is_closed():
+            page.close()
+        server.stop()
