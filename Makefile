@@ -1,50 +1,72 @@
 # Two commands matter (see README):  `make lab`  and  `make test`.
-# Each creates .venv/ on first use and installs what it needs from the project's own files.
+# Each creates .venv/ on first use and installs what it needs from the project's own files:
+# `make lab` the notebook stack only (requirements.txt), `make test` the development tools
+# on top (requirements-dev.txt). Each has its own stamp, so `make lab` never pulls in the
+# test tools and `make test` after `make lab` installs only what is missing.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
+DEV_STAMP := $(VENV)/.installed-dev
+# JupyterLab settings the project installs into the environment (not the user's own):
+# no news pop-up, no update check.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/momentum.json
+# Jupyter refuses to start as root (containers, CI, many lab machines) unless told to.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+# Classroom mode: a kernel whose page was closed (no connection) for CULL_IDLE seconds is
+# shut down, checked every CULL_INTERVAL seconds (e.g. `make present CULL_IDLE=600`).
+CULL_IDLE ?= 300
+CULL_INTERVAL ?= 60
+CULL := --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) \
+        --MappingKernelManager.cull_interval=$(CULL_INTERVAL) --MappingKernelManager.cull_connected=False
 
 .PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance conformance-network clean lite
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(LAB_STAMP): requirements.txt pyproject.toml binder/lab-overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	mkdir -p $(dir $(LAB_OVERRIDES))
+	cp binder/lab-overrides.json $(LAB_OVERRIDES)
+	touch $@
 
-## Set everything up and open the series in JupyterLab.
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_index.ipynb
+$(DEV_STAMP): $(LAB_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Set up the notebook stack and open the series in JupyterLab (LAB_ARGS: extra options).
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
 
 ## Set everything up and run every test: unit, property, conformance, notebooks (nbval),
 ## stored-notebook checks, a tiny benchmark run and, where Chromium exists, the browser tests.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(BIN)/python benchmarks/run.py --tiny
 
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not slow" -p no:cacheprovider
 
-nbval: $(STAMP)
+nbval: $(DEV_STAMP)
 	$(BIN)/python -m pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 ## Re-execute every notebook in a fresh kernel and normalise it for storage.
-notebooks: $(STAMP)
+notebooks: $(DEV_STAMP)
 	$(BIN)/python -m momentum_lib._notebooks execute notebooks/*.ipynb
 
-check-notebooks: $(STAMP)
+check-notebooks: $(DEV_STAMP)
 	$(BIN)/python -m momentum_lib._notebooks check notebooks/*.ipynb
 
 ## Full-size benchmark; writes benchmarks/results/latest.md.
-bench: $(STAMP)
+bench: $(LAB_STAMP)
 	$(BIN)/python benchmarks/run.py
 
-## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1.
-present: $(STAMP)
-	binder/start $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --Voila.ip=127.0.0.1 $(PRESENT_ARGS)
+## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1;
+## kernels of closed pages are culled (CULL above).
+present: $(LAB_STAMP)
+	binder/start $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --Voila.ip=127.0.0.1 $(CULL) $(PRESENT_ARGS)
 
 ## Re-record the framework reference trajectories. Not run by CI: it needs torch==2.13.0,
 ## keras (jax backend), jax and optax in a separate environment, e.g.

@@ -97,6 +97,7 @@ class Server:
     """A server subprocess in its own process group, with its log in a file."""
 
     def __init__(self, argv, env, cwd, log_path, base_url, ready_path, token=""):
+        self.home = Path(log_path).parent
         self.base_url = base_url
         self.token = token
         self.log_path = log_path
@@ -182,12 +183,13 @@ def start_jupyterlab(root, home):
                   f"http://127.0.0.1:{port}", "/api/status", token)
 
 
-def start_present(root, home):
-    """``make present`` (classroom mode) serving ``root`` on a free port, no browser opened."""
+def start_present(root, home, *make_vars):
+    """``make present`` (classroom mode) serving ``root`` on a free port, no browser opened;
+    ``make_vars`` such as ``"CULL_IDLE=4"`` are passed to make."""
     port = free_port()
-    argv = ["make", "--no-print-directory", "-o", ".venv/.installed", "present",
+    argv = ["make", "--no-print-directory", "-o", ".venv/.installed-lab", "present",
             f"PRESENT_DIR={root}", f"BIN={BIN}",
-            f"PRESENT_ARGS=--port={port} --no-browser"]
+            f"PRESENT_ARGS=--port={port} --no-browser", *make_vars]
     return Server(argv, isolated_env(home), REPO, home / "voila.log",
                   f"http://127.0.0.1:{port}", "/")
 
@@ -207,6 +209,7 @@ INSTALL_PROBE = """
   if (window.__probe) return;
   const probe = window.__probe = {keyAt: null, imgs: [], changes: [], loads: []};
   document.addEventListener('keydown', () => { probe.keyAt = performance.now(); }, true);
+  document.addEventListener('pointerup', () => { probe.upAt = performance.now(); }, true);
   probe.watch = () => {
     document.querySelectorAll('.momentum-explorer').forEach((box) => {
       const fig = box.querySelector('.explorer-figure');
@@ -368,3 +371,230 @@ def summarise(ms):
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
     return {"n": len(ms), "median": round(statistics.median(ms), 1), "p95": round(p95, 1),
             "max": round(ordered[-1], 1)}
+
+
+# --- Fidelity: what the kernel holds against what the notebook's code set -----------
+# The oracle is the same notebook run headless (nbclient, no front end): there no
+# slider can write anything back, so its explorers hold exactly what the code set.
+# In the browser, after the page has rendered every explorer, the same question is put
+# to the page's own kernel through a second websocket connection.
+REPORT_CODE = r"""
+import json as _fj, hashlib as _fh
+from momentum_lib.explorers import Explorer as _FE
+def _fidelity_report():
+    out = {}
+    for _name, _ex in sorted(globals().items()):
+        if isinstance(_ex, _FE) and not _name.startswith('_'):
+            out[_name] = {
+                "values": dict(_ex.values),
+                "widgets": {k: w.value for k, w in _ex.controls.items()},
+                "state": {k: _ex.state.get(k) for k in _ex.controls},
+                "png": _fh.sha1(_ex.png()).hexdigest(),
+            }
+    return out
+print("FIDELITY" + _fj.dumps(_fidelity_report(), default=repr))
+"""
+RESET_CODE = ("for _fx in [v for k, v in globals().items() if isinstance(v, _FE) and not k.startswith('_')]:\n"
+              "    _fx.reset()\n" + 'print("FIDELITY" + _fj.dumps(_fidelity_report(), default=repr))\n')
+
+
+def _parse_report(text):
+    for line in text.splitlines():
+        if line.startswith("FIDELITY"):
+            return json.loads(line[len("FIDELITY"):])
+    raise AssertionError(f"no fidelity report in kernel output:\n{text[-2000:]}")
+
+
+def has_explorers(nb_path):
+    return "Explorer" in Path(nb_path).read_text()
+
+
+def oracle_reports(nb_path, env=None, timeout=300):
+    """(after the notebook's code, after every explorer's reset()) from a headless run."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(REPORT_CODE))
+    nb.cells.append(nbformat.v4.new_code_cell(RESET_CODE))
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(Path(nb_path).parent)}})
+    client.execute()
+
+    def text(cell):
+        return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+
+    return _parse_report(text(nb.cells[-2])), _parse_report(text(nb.cells[-1]))
+
+
+def kernel_connection_file(server, kernel_id):
+    """The connection file of a kernel the server started: JupyterLab keeps it in its
+    runtime directory, Voila in the directory its log names. The test then talks to the
+    kernel directly over ZMQ (Voila's websocket refuses execute requests from a page)."""
+    dirs = [server.home / "runtime"]
+    server._log.flush()
+    full_log = Path(server.log_path).read_text(errors="replace")
+    match = re.search(r"Storing connection files in (\S+?)\.?$", full_log, re.MULTILINE)
+    if match:
+        dirs.append(Path(match.group(1)))
+    for d in dirs:
+        path = d / f"kernel-{kernel_id}.json"
+        if path.exists():
+            return path
+    raise AssertionError(f"no connection file for kernel {kernel_id} in {dirs}")
+
+
+def voila_kernel_id(page):
+    return page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+def kernel_run(connection_file, code, timeout=60):
+    """Run ``code`` in a running kernel (a second client); return its stdout."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient(connection_file=str(connection_file))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        out = []
+        reply = client.execute_interactive(
+            code, timeout=timeout, store_history=False,
+            output_hook=lambda msg: out.append(
+                msg["content"].get("text", "") if msg["msg_type"] == "stream"
+                else (f"{msg['content']['ename']}: {msg['content']['evalue']}"
+                      if msg["msg_type"] == "error" else "")))
+        text = "".join(out)
+        if reply["content"]["status"] != "ok":
+            raise AssertionError(f"kernel query failed: {text[-2000:]}")
+        return text
+    finally:
+        client.stop_channels()
+
+
+def kernel_report(connection_file, code=REPORT_CODE):
+    return _parse_report(kernel_run(connection_file, code))
+
+
+def fidelity_problems(expected, got, where):
+    """Every explorer value, widget value, value behind the figure, and the figure itself
+    in the browser's kernel, against the headless run."""
+    problems = []
+    if sorted(expected) != sorted(got):
+        problems.append(f"{where}: explorers {sorted(got)}, expected {sorted(expected)}")
+    for name in sorted(set(expected) & set(got)):
+        e, g = expected[name], got[name]
+        for part, what in (("values", "kept"), ("widgets", "in its widget"),
+                           ("state", "behind the figure")):
+            for key, value in e["values"].items():
+                if g[part].get(key) != value:
+                    problems.append(f"{where}: {name}.{key} = {g[part].get(key)!r} {what}; "
+                                    f"the notebook's code set {value!r}")
+        if e["png"] != g["png"]:
+            problems.append(f"{where}: {name}'s figure differs from the headless run's")
+    return problems
+
+
+def click_resets(page):
+    """Press every explorer's reset button (a real click) and let the kernel answer."""
+    buttons = page.locator(".momentum-explorer .explorer-reset")
+    for i in range(buttons.count()):
+        buttons.nth(i).scroll_into_view_if_needed()
+        buttons.nth(i).click()
+    page.wait_for_timeout(1500)
+
+
+def drag_slider(page, explorer_index, slider_class, duration_ms=500, steps=25, quiet_ms=1500,
+                timeout_ms=20_000):
+    """Drag one slider's handle with the mouse for ``duration_ms`` over 40% of its track,
+    release, and wait until its figure has stopped changing for ``quiet_ms``.
+
+    Returns the frames (image src changes) drawn during the drag and after the release,
+    the outdated ones among the latter (all but the last), and release → last frame in ms.
+    """
+    box = page.locator(".momentum-explorer").nth(explorer_index)
+    box.scroll_into_view_if_needed()
+    handle = box.locator(f".{slider_class} .noUi-handle").first
+    track = box.locator(f".{slider_class} .noUi-target").first
+    h, t = handle.bounding_box(), track.bounding_box()
+    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    direction = 1 if x0 < t["x"] + t["width"] / 2 else -1
+    distance = direction * 0.4 * t["width"]
+    n0 = page.evaluate("(i) => window.__probe.changes[i].length", explorer_index)
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    for k in range(1, steps + 1):
+        page.mouse.move(x0 + distance * k / steps, y)
+        page.wait_for_timeout(duration_ms / steps)
+    page.mouse.up()
+    page.wait_for_function(
+        """([i, quiet]) => {
+             const c = window.__probe.changes[i];
+             const last = c.length ? c[c.length - 1].at : 0;
+             return performance.now() - Math.max(last, window.__probe.upAt || 0) >= quiet;
+           }""", arg=[explorer_index, quiet_ms], polling=50, timeout=timeout_ms)
+    changes, up_at = page.evaluate(
+        "([i, n]) => [window.__probe.changes[i].slice(n).map(c => c.at), window.__probe.upAt]",
+        [explorer_index, n0])
+    after = [at for at in changes if at > up_at]
+    return {"frames_during": len(changes) - len(after), "frames_after_release": len(after),
+            "outdated_after_release": max(0, len(after) - 1),
+            "release_to_final_ms": round(after[-1] - up_at, 1) if after else 0.0}
+
+
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# Type sizes of an explorer's controls and how its figure is scaled (issue 10, item 5).
+EXPLORER_VIEW = """
+() => Array.from(document.querySelectorAll('.momentum-explorer')).map((box) => {
+  const size = (sel) => Array.from(box.querySelectorAll(sel))
+      .filter((e) => e.offsetParent !== null && e.textContent.trim())
+      .map((e) => parseFloat(getComputedStyle(e).fontSize));
+  const fig = box.querySelector('.explorer-figure');
+  const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+  const rect = img.getBoundingClientRect();
+  return {
+    label: size('.widget-label'), readout: size('.widget-readout'),
+    button: size('button'), status: size('.explorer-status-text, .explorer-status'),
+    naturalWidth: img.naturalWidth, cssWidth: rect.width,
+    devicePixels: rect.width * window.devicePixelRatio,
+    columnWidth: box.getBoundingClientRect().width,
+  };
+})
+"""
+
+
+def view_problems(page, min_font_px, where):
+    """Controls smaller than ``min_font_px``; figures stretched beyond their pixels."""
+    problems = []
+    for i, v in enumerate(page.evaluate(EXPLORER_VIEW)):
+        for part in ("label", "readout", "button", "status"):
+            small = [s for s in v[part] if s < min_font_px - 0.01]
+            if small:
+                problems.append(f"{where} explorer {i}: {part} at {small[0]} px (< {min_font_px} px)")
+        if v["devicePixels"] > v["naturalWidth"] + 1:
+            problems.append(f"{where} explorer {i}: figure of {v['naturalWidth']} px stretched to "
+                            f"{v['devicePixels']:.0f} device px")
+    return problems
+
+
+def kernel_processes(server):
+    """Process ids of the kernels a server started (its children running ipykernel)."""
+    parents = {server.proc.pid}
+    found = []
+    for _ in range(3):                       # make → bash (binder/start) → voila → kernels
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid in parents:
+                parents.add(int(entry))
+                if "ipykernel" in cmd and int(entry) not in found:
+                    found.append(int(entry))
+    return found

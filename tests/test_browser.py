@@ -13,6 +13,8 @@ per session, one page per notebook; the notebooks are served from a copy.
 
 import json
 import shutil
+import time
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +57,42 @@ def classroom(playwright_browser, served_copy, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def oracle():
+    """Per notebook, what its explorers hold after a headless run (no front end), and after
+    each explorer's reset(): computed once per session, on first use."""
+    cache = {}
+
+    def get(nb):
+        if nb.name not in cache:
+            cache[nb.name] = bs.oracle_reports(nb)
+        return cache[nb.name]
+    return get
+
+
+def check_fidelity(page, connection_file, nb, oracle, where):
+    """Issue 10 item 1: the values the notebook's code set (and the figure drawn from them)
+    are what the kernel holds after the page has rendered every explorer, and reset
+    restores them. Returns the list of disagreements."""
+    if not bs.has_explorers(nb):
+        return []
+    expected, expected_reset = oracle(nb)
+    problems = bs.fidelity_problems(expected, bs.kernel_report(connection_file), where)
+    bs.click_resets(page)
+    problems += bs.fidelity_problems(expected_reset, bs.kernel_report(connection_file),
+                                     f"{where}, after the reset buttons")
+    return problems
+
+
+def measure_drags(page, result):
+    """Issue 10 item 2: a half-second mouse drag of every explorer's β slider; reported."""
+    result["drags"] = []
+    for i in range(result["explorers"]):
+        d = bs.drag_slider(page, i, "explorer-beta")
+        d["load"] = bs.load_average()
+        result["drags"].append(d)
+
+
+@pytest.fixture(scope="session")
 def record():
     """Collects per-notebook results; written as JSON when the session ends."""
     shutil.rmtree(bs.ARTIFACTS / "browser", ignore_errors=True)  # no stale screenshots
@@ -71,15 +109,33 @@ def record():
             f: {nb: {"explorers": r.get("explorers", 0),
                      "key_to_src_ms": bs.summarise(r.get("src_ms", [])),
                      "key_to_decoded_ms": bs.summarise(r.get("load_ms", [])),
+                     "drags": r.get("drags", []), "load": r.get("load"),
                      "warnings": r.get("warnings", [])}
                 for nb, r in per_nb.items()} for f, per_nb in results.items()}}
+        out["console"] = [{"url": u, "type": t, "text": x[:300]} for u, t, x in CONSOLE]
+        out["offsite_requests"] = sorted(set(OFFSITE))
         (bs.ARTIFACTS / "browser_timings.json").write_text(json.dumps(out, indent=2))
         print("\nkey press → new image (ms):", json.dumps(summary))
+        for frontend, per_nb in results.items():
+            drags = [d for r in per_nb.values() for d in r.get("drags", [])]
+            if drags:
+                print(f"{frontend}: drag release → final image (ms):",
+                      [d["release_to_final_ms"] for d in drags], "outdated frames after release:",
+                      [d["outdated_after_release"] for d in drags], "load:", bs.load_average())
+
+
+CONSOLE = []          # (page url, type, text) of console warnings and errors, for the report
+OFFSITE = []          # requests that left 127.0.0.1 (the series must work offline)
 
 
 def new_page(browser, errors):
     page = browser.new_page(viewport=VIEWPORT)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: CONSOLE.append((page.url, msg.type, msg.text))
+            if msg.type in ("warning", "error") else None)
+    page.on("request", lambda req: OFFSITE.append(req.url)
+            if not req.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+            else None)
     return page
 
 
@@ -109,7 +165,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record):
+def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record, oracle):
     errors_in_page = []
     page = new_page(playwright_browser, errors_in_page)
     try:
@@ -143,9 +199,17 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record)
         assert not errors, f"{nb.name}: error output after Run All:\n" + "\n".join(errors)
         assert not not_run, f"{nb.name}: code cells (by code-cell position) did not run: {not_run}"
 
+        kernel = next(s["kernel"]["id"] for s in jupyterlab.api("GET", "/api/sessions")
+                      if s["path"].endswith(nb.name))
+        fidelity = check_fidelity(page, bs.kernel_connection_file(jupyterlab, kernel), nb, oracle,
+                                  f"JupyterLab {nb.name}")
+        views = bs.view_problems(page, 15, f"JupyterLab {nb.name}")
         result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("jupyterlab") / nb.stem))
-        result["warnings"] = warnings
+        measure_drags(page, result)
+        result["warnings"], result["load"] = warnings, bs.load_average()
         record["jupyterlab"][nb.name] = result
+        assert not fidelity, "the kernel does not hold what the code set:\n" + "\n".join(fidelity)
+        assert not views, "\n".join(views)
         assert not errors_in_page, f"{nb.name}: uncaught JavaScript errors: {errors_in_page}"
         check_timings(result, f"JupyterLab {nb.name}")
     finally:
@@ -158,6 +222,7 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record)
 def test_classroom_mode_serves_the_index(playwright_browser, classroom, record):
     """`make present` serves the notebook folder through Voila with the classroom style."""
     errors_in_page = []
+    offsite_before = len(OFFSITE)
     page = new_page(playwright_browser, errors_in_page)
     try:
         # The tree page is Voila's file browser (a JupyterLab DirListing), drawn by script
@@ -182,13 +247,15 @@ def test_classroom_mode_serves_the_index(playwright_browser, classroom, record):
         assert [p.name for p in NOTEBOOKS] == sorted(t for t in listed if t.endswith(".ipynb"))
         css = page.request.get(classroom.url("/voila/templates/classroom/static/classroom.css"))
         assert css.ok and "--jp-content-font-size1" in css.text()
+        assert not OFFSITE[offsite_before:], f"requests off this machine: {OFFSITE[offsite_before:]}"
     finally:
         page.close()
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record):
+def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record, oracle):
     errors_in_page = []
+    offsite_before = len(OFFSITE)
     page = new_page(playwright_browser, errors_in_page)
     try:
         page.goto(classroom.url(f"/voila/render/{nb.name}"), wait_until="domcontentloaded",
@@ -220,9 +287,17 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record):
         assert rendered == n_cells, f"{nb.name}: Voila rendered {rendered} of {n_cells} cells"
         page.screenshot(path=str(shots_dir("voila") / f"{nb.stem}.png"))
 
+        fidelity = check_fidelity(page, bs.kernel_connection_file(classroom, bs.voila_kernel_id(page)),
+                                  nb, oracle, f"Voila {nb.name}")
+        # Classroom type reaches the controls too (the page's own text is ≥ 20 px).
+        views = bs.view_problems(page, 20, f"Voila {nb.name}")
         result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("voila") / nb.stem))
-        result["warnings"] = warnings
+        measure_drags(page, result)
+        result["warnings"], result["load"] = warnings, bs.load_average()
         record["voila"][nb.name] = result
+        assert not fidelity, "the kernel does not hold what the code set:\n" + "\n".join(fidelity)
+        assert not OFFSITE[offsite_before:], f"{nb.name}: requests off this machine: {OFFSITE[offsite_before:]}"
+        assert not views, "\n".join(views)
         lab = record["jupyterlab"].get(nb.name)
         if lab is not None:
             assert result["explorers"] == lab["explorers"], \
@@ -231,3 +306,29 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record):
         check_timings(result, f"Voila {nb.name}")
     finally:
         page.close()
+
+
+def test_classroom_mode_culls_the_kernels_of_closed_pages(playwright_browser, served_copy, tmp_path):
+    """`make present` shuts down a kernel once its page has been closed for CULL_IDLE
+    seconds, and leaves the kernel of an open page alone however idle (issue 10, item 8)."""
+    if not hasattr(bs, "kernel_processes") or not Path("/proc").exists():
+        pytest.skip("needs /proc to see the kernels")
+    server = bs.start_present(served_copy, tmp_path / "home", "CULL_IDLE=3", "CULL_INTERVAL=1")
+    page = new_page(playwright_browser, [])
+    try:
+        page.goto(server.url("/voila/render/00_index.ipynb"), wait_until="domcontentloaded",
+                  timeout=120_000)
+        page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+        kernels = bs.kernel_processes(server)
+        assert len(kernels) == 1, f"expected the page's kernel, found {kernels}"
+        page.wait_for_timeout(6000)            # idle for twice CULL_IDLE, page still open
+        assert bs.kernel_processes(server) == kernels, "the kernel of an open page was culled"
+        page.close()
+        deadline = time.monotonic() + 60
+        while bs.kernel_processes(server) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not bs.kernel_processes(server), "the kernel of a closed page is still running"
+    finally:
+        if not page.is_closed():
+            page.close()
+        server.stop()

@@ -18,6 +18,7 @@ pytest.importorskip("matplotlib")
 
 from momentum_lib import RunResult, run  # noqa: E402
 from momentum_lib.explorers import EXPLORERS, Explorer, InputError  # noqa: E402
+from momentum_lib.explorers._base import GridSlider, linear_grid, log_grid  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DIVERGED = re.compile(r"diverged\b.*\bstep \d+", re.IGNORECASE | re.DOTALL)
@@ -40,6 +41,8 @@ def _range(widget):
 def _extremes(ex, key):
     """Values to try for one control: its ends, or the explorer's sample texts."""
     widget = ex.controls[key]
+    if isinstance(widget, GridSlider):
+        return [widget.min, widget.max]
     if isinstance(widget, ipywidgets.Text):
         return [ex.defaults.get(key, widget.value), *ex.text_examples.get(key, [])]
     if isinstance(widget, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
@@ -51,6 +54,9 @@ def _extremes(ex, key):
 
 def _random_value(ex, key, rng):
     widget = ex.controls[key]
+    if isinstance(widget, GridSlider):      # off the stops too: kept exactly
+        lo, hi = widget.min, widget.max
+        return float(np.exp(rng.uniform(np.log(lo), np.log(hi)))) if lo > 0 else float(rng.uniform(lo, hi))
     if isinstance(widget, ipywidgets.FloatLogSlider):
         return float(widget.base ** rng.uniform(widget.min, widget.max))
     if isinstance(widget, ipywidgets.IntSlider):
@@ -109,8 +115,8 @@ def test_dom_contract_classes(explorers, name):
     inside = list(descendants(ex.widget))
     for part in (ex.controls["beta"], ex.controls["lr"], ex.image, ex.status_line, ex.reset_button):
         assert any(part is w for w in inside)
-    # beta must be a float slider in [0, 1)
-    assert isinstance(ex.controls["beta"], ipywidgets.FloatSlider)
+    # beta must be a slider in [0, 1)
+    assert isinstance(ex.controls["beta"], (GridSlider, ipywidgets.FloatSlider))
     assert 0.0 <= ex.controls["beta"].min and ex.controls["beta"].max < 1.0
 
 
@@ -188,6 +194,7 @@ def test_slider_moves_redraw_through_the_observer(explorers, name):
     ex.reset()
     before = ex.png()
     ex.controls["beta"].value = _range(ex.controls["beta"])[0]
+    assert ex.wait_drawn()
     assert ex.state["beta"] == ex.controls["beta"].min
     assert ex.png() != before
     ex.reset()
@@ -198,8 +205,10 @@ def test_snapshot_and_repr(explorers, name):
     ex = explorers[name]
     image = ex.snapshot()
     assert image.data.startswith(PNG_SIGNATURE)
-    bundle = ex._repr_mimebundle_()
+    bundle, metadata = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert metadata["image/png"]["width"] == ex.display_width
+    assert image.width == ex.display_width
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -212,12 +221,12 @@ def test_blitted_frame_matches_a_full_redraw(explorers, name):
     ex = explorers[name]
     ex.reset()
     blitted = np.asarray(Image.open(BytesIO(ex.png())).convert("RGB"), dtype=float)
-    fig = type(ex.fig)(figsize=ex.figsize, dpi=ex.dpi)
+    fig = type(ex.fig)(figsize=ex.figsize, dpi=ex.fig.dpi)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     scene = ex._build_scene(fig, ex.values)
-    for artist in scene.dynamic:
+    for artist in scene.layer + scene.dynamic:
         artist.set_animated(False)
     ex.update(scene, ex.result, ex.values)
     scene.message.set_text(ex.scene.message.get_text())
@@ -514,3 +523,126 @@ def test_the_phase_marker_stays_whole_inside_the_axes_at_every_corner(explorers)
             assert box.x0 <= x - radius and x + radius <= box.x1, (beta, lr)
             assert box.y0 <= y - radius and y + radius <= box.y1, (beta, lr)
     ex.reset()
+
+
+# ---- fidelity (issue 10, item 1): what code sets is what the kernel keeps and shows ----
+
+def _front_end_sends(widget, **state):
+    """What ipywidgets does with an 'update' message from a front end."""
+    widget.set_state(state)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_defaults_are_kept_exactly_and_shown_as_stops(name):
+    cls = EXPLORERS[name]
+    ex = cls()
+    assert ex.values == {**{k: w.value for k, w in ex.controls.items()}, **cls.defaults}
+    for key, value in cls.defaults.items():
+        widget = ex.controls[key]
+        assert widget.value == value and ex.state[key] == value
+        if isinstance(widget, GridSlider):
+            # the readout shows the value's own label, not a neighbour's
+            assert widget.label == format(value, widget.fmt)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_values_set_by_code_survive_the_front_end(explorers, name):
+    ex = explorers[name]
+    ex.reset()
+    sliders = {k: w for k, w in ex.controls.items() if isinstance(w, GridSlider)}
+    # off every stop: kept exactly, shown as an extra stop
+    odd = {k: w.min + (w.max - w.min) * 0.123456789 for k, w in sliders.items()}
+    ex.set(**odd)
+    png = ex.png()
+    for k, w in sliders.items():
+        assert ex.values[k] == odd[k] == w.value == ex.state[k]
+        # a front end echoing the index it was sent changes nothing
+        _front_end_sends(w, index=w.index)
+    assert ex.wait_drawn()
+    assert ex.values == {**ex.values, **odd} and ex.png() == png
+    # a learner's move to the next stop is drawn, and the value is that stop exactly
+    key, w = next(iter(sliders.items()))
+    _front_end_sends(w, index=w.index + 1 if w.index + 1 < len(w.options) else w.index - 1)
+    assert ex.wait_drawn()
+    assert ex.values[key] == w.value == ex.state[key]
+    assert ex.values[key] in w.grid or ex.values[key] == odd[key]
+    ex.reset()
+    assert ex.values == ex._initial
+
+
+def test_plain_float_sliders_ignore_a_front_end_rounding_echo():
+    """A subclass may still use FloatSlider/FloatLogSlider: their echoes are not moves."""
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    class Plain(ValleyExplorer):
+        name = "plain-test"
+
+        def extra_controls(self):
+            return {"kappa": ipywidgets.FloatLogSlider(value=50.0, base=10, min=0, max=3, step=0.01),
+                    "steps": ipywidgets.IntSlider(value=80, min=5, max=300, step=5)}
+
+    ex = Plain()
+    png = ex.png()
+    _front_end_sends(ex.controls["kappa"], value=10 ** 1.7)      # 50.1187…, the nearest stop
+    assert ex.wait_drawn()
+    assert ex.values["kappa"] == 50.0 and ex.state["kappa"] == 50.0 and ex.png() == png
+    _front_end_sends(ex.controls["kappa"], value=10 ** 1.71)     # one stop further: a move
+    assert ex.wait_drawn()
+    assert ex.values["kappa"] == 10 ** 1.71 == ex.state["kappa"]
+
+
+def test_grids_are_exact_decimals():
+    assert 0.9 in linear_grid(0.0, 0.99, 0.01) and 0.3 in linear_grid(0.0, 0.99, 0.01)
+    assert len(linear_grid(0.0, 0.99, 0.01)) == 100
+    grid = log_grid(0.01, 40.0)
+    for v in (0.01, 0.05, 0.1, 1.0, 1.9, 2.0, 10.0, 38.0, 39.0, 40.0):
+        assert v in grid
+    ratios = np.diff(np.log(grid))
+    assert ratios.min() > 0 and ratios.max() < np.log(1.06)
+
+
+def test_moves_from_the_front_end_are_coalesced():
+    """While a frame is being drawn, newer moves replace each other: only the latest is drawn."""
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    ex = ValleyExplorer()
+    beta = ex.controls["beta"]
+    start = ex.frames_drawn
+    with ex._draw_lock:            # as if a frame were being drawn
+        for index in range(10, 60, 5):
+            _front_end_sends(beta, index=index)
+        assert ex.frames_drawn == start
+    assert ex.wait_drawn()
+    assert ex.frames_drawn - start == 1          # ten moves, one frame: the last
+    assert ex.state["beta"] == ex.values["beta"] == beta.options[55][1]
+
+
+def test_a_frame_overtaken_by_a_newer_move_is_dropped_unless_the_screen_would_starve():
+    import time
+
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    ex = ValleyExplorer()
+    start = ex.frames_drawn
+    ex._pending, ex._last_frame_at = True, time.monotonic()     # a frame went out just now
+    ex._refresh(drop_if_overtaken=True)
+    assert ex.frames_drawn == start                              # outdated: not sent
+    ex._last_frame_at = time.monotonic() - 1.0                   # none for a second
+    ex._refresh(drop_if_overtaken=True)
+    assert ex.frames_drawn == start + 1                          # sent, so a drag shows motion
+    ex._pending = False
+
+
+def test_a_slider_value_written_in_python_between_stops_is_kept_exactly():
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    ex = ValleyExplorer()
+    frames = ex.frames_drawn
+    ex.controls["lr"].value = 1.234            # between the stops 1.2 and 1.25
+    assert ex.values["lr"] == 1.234 == ex.state["lr"] == ex.controls["lr"].value
+    assert ex.controls["lr"].label == "1.234"
+    assert ex.frames_drawn == frames + 1       # one frame, never one for a passing value
+    with pytest.raises(ipywidgets.widgets.trait_types.traitlets.TraitError):
+        ex.controls["lr"].value = 1000.0
+    ex.reset()
+    assert ex.values["lr"] == 1.9

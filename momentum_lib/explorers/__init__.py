@@ -18,7 +18,7 @@ that one module failing to import does not take the others down.
 import importlib
 from collections.abc import Mapping
 
-from ._base import Explorer, InputError, Scene, clip, encode_png
+from ._base import Explorer, GridSlider, InputError, Scene, clip, encode_png
 
 # name: (module inside momentum_lib.explorers, class name) — one line per explorer.
 _REGISTRY = {
@@ -60,5 +60,5 @@ def __getattr__(attr):
     raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
 
 
-__all__ = ["EXPLORERS", "Explorer", "InputError", "Scene", "clip", "encode_png",
+__all__ = ["EXPLORERS", "Explorer", "GridSlider", "InputError", "Scene", "clip", "encode_png",
            *(cls for _module, cls in _REGISTRY.values())]

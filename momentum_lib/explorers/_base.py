@@ -14,10 +14,30 @@ pyplot, so the inline backend never shows a stray copy) and splits it in two:
   with ``set_data`` and draws only them (``draw_artist``): "blitting".
 
 The pixels are then encoded to PNG (:func:`encode_png`: no per-row filter,
-zlib level 1, ~3 ms; Pillow takes ~11 ms and ``canvas.print_png`` ~35 ms for
-the same image) and put into an ``ipywidgets.Image``. Nothing beyond ipywidgets
-core is needed, so an explorer works in JupyterLab, Notebook 7, VS Code and
-Voila. ``benchmarks/run.py`` times both ways in one process.
+deflate level 1 with ISA-L when installed) and put into an ``ipywidgets.Image``.
+Nothing beyond ipywidgets core is needed, so an explorer works in JupyterLab,
+Notebook 7, VS Code and Voila. ``benchmarks/run.py`` times both ways in one process.
+
+The figure is rendered at ``pixel_ratio`` (2) times its size and shown at
+``figsize × dpi`` CSS pixels, so a projector or a high-density screen shows it
+sharp and no browser ever stretches it.
+
+What the screen shows is what the kernel keeps
+----------------------------------------------
+Sliders are :class:`GridSlider` widgets: a list of exact stops (``0.9``, ``1.9``,
+``50``), of which the front end only ever sends the index, so nothing rounds a
+value on its way back (``FloatSlider`` and ``FloatLogSlider`` recompute the value
+in JavaScript and send ``0.9000000000000001``, ``1.9055``, ``50.1187`` back,
+overwriting what code set). A value set from code between two stops is kept
+exactly and shown as an extra stop. The explorer keeps its values itself
+(``ex.values``); a plain ``FloatSlider`` a subclass still uses is protected too: a
+value that comes back within half a step of the one kept is a rounding echo and
+is ignored.
+
+Moves from a front end are coalesced: the observer records the new value and a
+worker thread draws; moves that arrive while a frame is being drawn replace each
+other, so only the latest is drawn next. ``set`` (and a ``widget.value = x``
+written in Python) draw synchronously, so ``ex.set(...).state`` is always current.
 
 Writing a new explorer
 ----------------------
@@ -29,7 +49,7 @@ one line to ``_REGISTRY`` in ``momentum_lib/explorers/__init__.py``::
         title = "Momentum on a parabola: watch the overshoot"
         defaults = {"beta": 0.9, "lr": 0.1, "steps": 40}
         lr_range = (1e-3, 3.0)                # FloatLogSlider between these
-        figsize = (9.0, 4.5)                  # inches at 100 dpi = displayed pixels / 100
+        figsize = (9.0, 4.5)                  # inches at 100 dpi = displayed CSS px / 100
 
         def extra_controls(self):             # controls beyond β and lr (may be {})
             return {"steps": widgets.IntSlider(min=1, max=200, description="steps")}
@@ -61,8 +81,9 @@ when the static part must be redrawn (e.g. κ changes the contours and limits);
 ``restyle(scene, values)`` then updates the static artists before the background
 is re-cached. ``side_widgets()`` returns widgets shown beside the figure (e.g. an
 HTML table) that ``update`` may fill. ``message(summary, values)`` returns the
-text written across the figure (default: "diverged at step k — lower lr or β"
-when ``summary["diverged_at"] >= 0``). ``compute`` may raise :class:`InputError`
+text shown in a strip kept free below the axes, so it hides no data, label or
+legend (default: "diverged at step k — lower η or β" when
+``summary["diverged_at"] >= 0``); the status line repeats it in bold. ``compute`` may raise :class:`InputError`
 for bad input (unparsable text): its message is shown in the figure and the
 status line, never as a traceback.
 
@@ -83,7 +104,8 @@ controls through ``text_examples``), random settings and divergence, and
 Using an explorer
 -----------------
 ``ex = ValleyExplorer()`` then ``ex`` as a cell's last line displays it.
-``ex.set(beta=0.5, lr=0.3)`` validates and redraws synchronously; ``ex.values``,
+``ex.set(beta=0.5, lr=0.3)`` validates, keeps the values exactly and redraws
+synchronously; ``ex.wait_drawn()`` waits for a coalesced redraw; ``ex.values``,
 ``ex.state`` (the summary dict plus the values) and ``ex.result`` (what
 ``compute`` returned) read back what it computed; ``ex.snapshot()`` is the
 current frame as an ``IPython.display.Image`` (a PNG that GitHub, nbviewer and
@@ -101,14 +123,29 @@ import io
 import math
 import numbers
 import struct
+import sys
+import threading
+import time
+import traceback
 import zlib
 
 import numpy as np
 import ipywidgets as widgets
+import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import drawing
+
+try:    # ISA-L's deflate: the same zlib stream ~5× faster at level 1 (optional, with wheels
+    from isal import isal_zlib as _deflate      # for Linux, macOS and Windows)
+except ImportError:  # pragma: no cover - e.g. Pyodide: the standard library's zlib
+    _deflate = zlib
+
+
+# During a drag a frame is shown at least this often (s): a frame overtaken by a newer move
+# is dropped only if another went out within this time, so a fast drag never starves.
+MIN_FRAME_GAP = 0.1
 
 
 class InputError(ValueError):
@@ -125,10 +162,19 @@ class Scene:
     def __init__(self, fig):
         self.fig = fig
         self.dynamic = []
+        self.layer = []
 
     def animated(self, artist):
         artist.set_animated(True)
         self.dynamic.append(artist)
+        return artist
+
+    def layered(self, artist):
+        """Mark an artist that changes with ``Explorer.layer_key`` only (e.g. a heat map
+        that depends on κ but not on β or η): it is drawn once per key into a cached
+        layer over the static background, not on every move. Returns it."""
+        artist.set_animated(True)
+        self.layer.append(artist)
         return artist
 
 
@@ -149,21 +195,27 @@ def _png_chunk(tag, data):
 
 
 def encode_png(canvas):
-    """The canvas's RGBA pixels as PNG bytes, written directly with ``zlib``.
+    """The canvas's RGBA pixels as PNG bytes, written directly with a deflate at level 1.
 
-    Each row gets PNG filter type 0 ("none") and the whole is deflated at level 1.
-    Pillow's encoder spends most of its time choosing a filter per row and
-    ``canvas.print_png`` goes through Pillow at level 6: for a 1000 × 460
-    figure this takes ~3 ms against ~11 ms and ~35 ms, for a file ~10% larger.
+    Each row gets PNG filter type 0 ("none") and the whole is deflated at level 1
+    (ISA-L's ``isal_zlib`` when installed, else ``zlib``). Pillow's encoder spends
+    most of its time choosing a filter per row and ``canvas.print_png`` goes through
+    Pillow at level 6: for a 2000 × 920 frame (a 1000 × 460 figure at 2×) this takes
+    ~5 ms with ISA-L, ~12 ms with zlib, against ~45 ms and ~140 ms.
+
+    This is the one place that turns pixels into bytes for the browser: a cheaper
+    encoding (fewer bytes per move) replaces this function and nothing else.
     """
     width, height = canvas.get_width_height(physical=True)
     pixels = np.asarray(canvas.buffer_rgba()).reshape(height, 4 * width)
-    rows = np.empty((height, 4 * width + 1), dtype=np.uint8)
-    rows[:, 0] = 0                       # filter type "none" for every row
-    rows[:, 1:] = pixels
+    # One row buffer per canvas, reused: a fresh 7 MB array costs page faults every move.
+    rows = getattr(canvas, "_png_rows", None)
+    if rows is None or rows.shape != (height, 4 * width + 1):
+        rows = canvas._png_rows = np.zeros((height, 4 * width + 1), dtype=np.uint8)
+    rows[:, 1:] = pixels                 # column 0 stays 0: filter type "none" for every row
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)   # 8-bit RGBA
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+            + _png_chunk(b"IDAT", _deflate.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 def control_style():
@@ -171,17 +223,125 @@ def control_style():
     return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="340px")}
 
 
+class GridSlider(widgets.SelectionSlider):
+    """A slider over a fixed list of exact numbers: what it shows is what the kernel keeps.
+
+    Why not ``FloatSlider``/``FloatLogSlider``? Their front end recomputes the value
+    from the handle's position (``min + k·step`` or ``10**(k·step)`` in JavaScript) and
+    sends it back whenever the kernel changes it: β = 0.9 came back as
+    0.9000000000000001, lr = 1.9 as 1.9055 and κ = 50 as 50.1187, overwriting what
+    code had set. Here the front end only ever sends the *index* of a stop; each stop's
+    number is a Python float made from its decimal text, so ``0.9`` is the literal
+    0.9, and its label is that number as the readout shows it.
+
+    A value set from code that is not a stop (e.g. a computed optimum) is kept exactly:
+    :meth:`show` adds it as an extra stop, labelled with more digits, until the next
+    value set from code.
+
+    ``min``, ``max`` and ``grid`` are plain Python attributes (not synced).
+    """
+
+    def __init__(self, grid, value, fmt, description, exact_fmt=".4g", **kwargs):
+        self.grid = tuple(sorted(set(float(v) for v in grid)))
+        self.fmt, self.exact_fmt = fmt, exact_fmt
+        kwargs = {**control_style(), **kwargs}
+        super().__init__(options=self._options(()), description=description,
+                         continuous_update=True, **kwargs)
+        self.show(value)
+
+    @property
+    def min(self):
+        return self.grid[0]
+
+    @property
+    def max(self):
+        return self.grid[-1]
+
+    def _options(self, extra):
+        stops = [(format(v, self.fmt), v) for v in self.grid]
+        for v in extra:
+            if v not in self.grid:
+                stops.append((format(v, self.exact_fmt), v))
+        return sorted(stops, key=lambda stop: stop[1])
+
+    _reshaping = False      # True while the stops change (the value passes through others)
+
+    def show(self, value, keep=()):
+        """Put the handle on ``value`` exactly (adding it as a stop if it is not one);
+        ``keep``: other off-grid values that stay stops (e.g. the starting value)."""
+        value = float(value)
+        extra = [v for v in (value, *keep) if v not in self.grid]
+        options = self._options(extra)
+        with self.hold_sync():
+            if [v for _label, v in options] != list(self._options_values or ()):
+                self._set_stops(options)
+            self.value = value
+
+    def _set_stops(self, options):
+        self._reshaping = True
+        try:
+            with self.hold_trait_notifications():
+                self.options = options
+        finally:
+            self._reshaping = False
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        # ``widget.value = x`` with x between two stops (as FloatSlider allowed): x becomes
+        # a stop of its own, kept exactly, instead of an "invalid selection" error.
+        value = proposal.value
+        stops = self._options_values or ()
+        if value is None or value in stops:
+            return value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise traitlets.TraitError(f"{self.description}: a number is needed, got {value!r}")
+        number = float(value)
+        if not self.min <= number <= self.max:
+            raise traitlets.TraitError(
+                f"{self.description} must lie in [{self.min:.4g}, {self.max:.4g}]; got {number!r}")
+        self._set_stops(self._options([number, *(v for v in stops if v not in self.grid)]))
+        return number
+
+
+def _decimals(step):
+    """Decimal places of a step such as 0.01 (→ 2) or 5 (→ 0)."""
+    text = format(step, "f").rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def linear_grid(lo, hi, step):
+    """``lo, lo + step, …, hi`` as exact decimals (0.9, never 0.9000000000000001)."""
+    digits = _decimals(step) + _decimals(lo)
+    n = int(round((hi - lo) / step))
+    stops = [float(f"{lo + k * step:.{digits}f}") for k in range(n + 1)]
+    return sorted(set(v for v in stops if lo - 1e-12 <= v <= hi + 1e-12) | {float(lo), float(hi)})
+
+
+# Mantissas of the stops of a log slider: steps of 2.5–5% (≈ 75 stops a decade), and every
+# one a short decimal, so values like 1.9, 2, 50 or 0.05 are stops.
+_MANTISSAS = ([round(1 + 0.05 * k, 2) for k in range(20)] + [round(2 + 0.1 * k, 1) for k in range(30)]
+              + [round(5 + 0.2 * k, 1) for k in range(25)])
+
+
+def log_grid(lo, hi):
+    """Short decimals from ``lo`` to ``hi`` spaced roughly evenly on a log scale."""
+    stops = {float(lo), float(hi)}
+    for exponent in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in _MANTISSAS:
+            v = float(f"{m}e{exponent}")
+            if lo <= v <= hi:
+                stops.add(v)
+    return sorted(stops)
+
+
 def float_slider(value, lo, hi, step, fmt, description):
-    """A keyboard-operable slider on a linear scale."""
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt,
-                               description=description, continuous_update=True, **control_style())
+    """A keyboard-operable slider on a linear scale, stops every ``step`` (exact decimals)."""
+    return GridSlider(linear_grid(lo, hi, step), value, fmt, description)
 
 
 def log_slider(value, lo, hi, description, fmt=".3g"):
-    """A slider on a log scale between ``lo`` and ``hi`` (100 steps a decade)."""
-    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi),
-                                  step=0.01, readout_format=fmt, description=description,
-                                  continuous_update=True, **control_style())
+    """A slider on a log scale between ``lo`` and ``hi`` (short decimals, ~75 a decade)."""
+    return GridSlider(log_grid(lo, hi), value, fmt, description)
 
 
 def kappa_slider(value, largest=1000.0):
@@ -193,10 +353,10 @@ def divergence_message(k_sgd, k):
     """The figure's message when gradient descent (step ``k_sgd``) and/or momentum (``k``)
     diverged; -1 means it did not. Empty when neither did."""
     if k >= 0 and k_sgd >= 0:
-        return (f"both diverged: gradient descent at step {k_sgd},\n"
-                f"momentum at step {k} — lower lr or β")
+        return (f"both diverged: gradient descent at step {k_sgd}, "
+                f"momentum at step {k} — lower η or β")
     if k >= 0:
-        return f"momentum diverged at step {k} — lower lr or β"
+        return f"momentum diverged at step {k} — lower η or β"
     if k_sgd >= 0:
         return f"gradient descent diverged at step {k_sgd}; momentum did not"
     return ""
@@ -221,11 +381,13 @@ class Explorer:
     beta_range = (0.0, 0.99)
     beta_step = 0.01
     lr_range = (1e-3, 1.0)
-    lr_log = True              # FloatLogSlider (else FloatSlider with lr_step)
+    lr_log = True              # log-scale stops (else linear stops every lr_step)
     lr_step = 0.01
-    figsize = (9.0, 4.5)       # inches; at dpi 100 this is the displayed size in px
+    figsize = (9.0, 4.5)       # inches; at dpi 100 this is the displayed size in CSS px
     dpi = 100
+    pixel_ratio = 2            # rendered at dpi × pixel_ratio, shown at figsize × dpi CSS px
     tight = True               # tight_layout once after build (False: build places axes)
+    message_strip = 0.34       # inches kept free below the axes for the figure's message
     # Strings tried by tests for each Text control (good and bad input).
     text_examples = {}
 
@@ -237,12 +399,19 @@ class Explorer:
             raise TypeError(f"{type(self).__name__}.defaults names no control: {sorted(unknown)}")
         self._initial = dict(self.defaults)
         self._initial.update(self._checked(values))
-        self._holding = True
-        for key, value in self._initial.items():
-            self.controls[key].value = value
-        self._holding = False
+        # What the kernel keeps: set from code exactly, or by a learner's move. The
+        # widgets are only the channel to the front end (see _on_change).
+        self._values = {key: widget.value for key, widget in self.controls.items()}
+        self._key_of = {id(widget): key for key, widget in self.controls.items()}
+        self._draw_lock = threading.RLock()
+        self._pending_lock = threading.Lock()
+        self._pending = self._worker = False
+        self.frames_drawn, self._last_frame_at = 0, 0.0
+        self._show_values(self._initial)
 
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        width = round(self.figsize[0] * self.dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{width}px", max_width="100%", height="auto"))
         self.image.add_class("explorer-figure")
         self.status_line = widgets.HTML()
         self.status_line.add_class("explorer-status")
@@ -251,11 +420,12 @@ class Explorer:
         self.reset_button.add_class("explorer-reset")
         self.reset_button.on_click(lambda _button: self.reset())
 
-        self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
+        self.fig = Figure(figsize=self.figsize, dpi=self.dpi * self.pixel_ratio)
         FigureCanvasAgg(self.fig)
         self.scene = self._build_scene(self.fig, self.values)
         self._static_key = object()     # forces the first cache
         self._background = None
+        self._layer_key, self._layer_background = object(), None
         self.result = None
         self.state = {}
 
@@ -266,12 +436,12 @@ class Explorer:
 
     def _make_controls(self):
         lo, hi = self.beta_range
-        beta = float_slider(self.defaults["beta"], lo, hi, self.beta_step, ".2f", "momentum β")
+        beta = float_slider(self.defaults.get("beta", lo), lo, hi, self.beta_step, ".2f", "momentum β")
         lr_lo, lr_hi = self.lr_range
         if self.lr_log:
-            lr = log_slider(self.defaults["lr"], lr_lo, lr_hi, "learning rate η")
+            lr = log_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, "learning rate η")
         else:
-            lr = float_slider(self.defaults["lr"], lr_lo, lr_hi, self.lr_step, ".3g",
+            lr = float_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, self.lr_step, ".3g",
                               "learning rate η")
         controls = {"beta": beta, "lr": lr}
         controls.update(self.extra_controls())
@@ -299,11 +469,14 @@ class Explorer:
     def _build_scene(self, fig, values):
         with drawing.style():
             scene = self.build(fig, values)
-            scene.message = scene.animated(drawing.figure_message(fig))
+            scene.message = scene.animated(_message_text(fig))
             for ax in fig.axes:
                 drawing.style_axes(ax)
             if self.tight:
-                fig.tight_layout()      # once per figure (~0.1 s), never per move
+                # once per figure (~0.1 s), never per move; a strip along the bottom is
+                # left free for the message, so it never covers data, labels or legends
+                strip = min(0.15, self.message_strip / self.figsize[1])
+                fig.tight_layout(rect=(0, strip, 1, 1))
         return scene
 
     # ---- hooks (override) -----------------------------------------------------
@@ -337,31 +510,37 @@ class Explorer:
     def restyle(self, scene, values):
         """Update static artists (limits, contours) for a new ``static_key``."""
 
+    def layer_key(self, values):
+        """Hashable; when it changes the artists marked with ``scene.layered`` are redrawn
+        into their cached layer (they must depend on nothing else)."""
+        return None
+
     def message(self, summary, values):
         """Text across the figure, or ``""``."""
         k = summary.get("diverged_at", -1)
-        return f"diverged at step {k} — lower lr or β" if k >= 0 else ""
+        return f"diverged at step {k} — lower η or β" if k >= 0 else ""
 
     # ---- public API -----------------------------------------------------------
     @property
     def values(self):
-        """The current control values, ``{name: value}``."""
-        return {key: widget.value for key, widget in self.controls.items()}
+        """The current values, ``{name: value}``: exactly what code set (or the stop a
+        learner moved a slider to), whatever a front end displays or sends back."""
+        return dict(self._values)
 
     def set(self, **values):
         """Set controls from code (validated), redraw once, return ``self``.
+
+        The values are kept exactly: a slider shows a value that is not one of its
+        stops as an extra stop, and nothing a front end sends back can change it.
 
         >>> ex.set(beta=0.5, lr=0.3).state["diverged_at"]   # doctest: +SKIP
         -1
         """
         checked = self._checked(values)
-        self._holding = True
-        try:
-            for key, value in checked.items():
-                self.controls[key].value = value
-        finally:
-            self._holding = False
-        self.refresh()
+        with self._draw_lock:
+            self._pending = False           # a learner's move still queued is overtaken
+            self._show_values(checked)
+            self.refresh()
         return self
 
     def reset(self):
@@ -372,7 +551,12 @@ class Explorer:
         """The current frame as an ``IPython.display.Image`` (kept by static renderers)."""
         from IPython.display import Image
 
-        return Image(data=self.png(), format="png")
+        return Image(data=self.png(), format="png", width=self.display_width)
+
+    @property
+    def display_width(self):
+        """The figure's width on screen in CSS px (its PNG has ``pixel_ratio`` × as many)."""
+        return round(self.figsize[0] * self.dpi)
 
     def png(self):
         """The current frame as PNG bytes."""
@@ -392,7 +576,7 @@ class Explorer:
         bundle = dict(bundle or {})
         bundle["text/plain"] = repr(self)
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        return bundle
+        return bundle, {"image/png": {"width": self.display_width}}
 
     # ---- machinery ------------------------------------------------------------
     def _checked(self, values):
@@ -430,12 +614,84 @@ class Explorer:
             out[key] = value
         return out
 
+    def _show_values(self, values):
+        """Keep ``values`` exactly and put every widget on them (no redraw)."""
+        self._holding = True
+        try:
+            for key, value in values.items():
+                self._values[key] = value
+                widget = self.controls[key]
+                if isinstance(widget, GridSlider):
+                    keep = [self._initial[key]] if key in getattr(self, "_initial", {}) else []
+                    widget.show(value, keep=keep)
+                else:
+                    widget.value = value
+                self._values[key] = value
+        finally:
+            self._holding = False
+
     def _on_change(self, change):
-        if not self._holding:
-            self.refresh()
+        if self._holding:
+            return
+        widget = change.owner
+        key = self._key_of.get(id(widget))
+        if key is None or getattr(widget, "_reshaping", False):
+            return
+        if _same_stop(widget, self._values[key], change.new):
+            # A front end rounding what the kernel sent it (FloatSlider and
+            # FloatLogSlider do so) is not a move: keep the exact value, draw nothing.
+            return
+        self._values[key] = change.new
+        if getattr(widget, "_property_lock", None):
+            self._schedule()        # from the front end: coalesce, draw the latest only
+        else:
+            self.refresh()          # from Python (``widget.value = x``): synchronous
+
+    def _schedule(self):
+        """Draw the latest values on a worker thread; moves arriving while a frame is
+        being drawn replace each other, so only the newest is drawn next."""
+        with self._pending_lock:
+            self._pending = True
+            if self._worker:
+                return
+            self._worker = True
+        threading.Thread(target=self._work, name=f"explorer-{self.name}", daemon=True).start()
+
+    def _work(self):
+        while True:
+            with self._draw_lock:
+                with self._pending_lock:
+                    if not self._pending:
+                        self._worker = False
+                        return
+                    self._pending = False     # taken now: later moves ask for one more frame
+                try:
+                    self._refresh(drop_if_overtaken=True)
+                except Exception as error:   # never a silent dead slider
+                    self._report(error)
+
+    def _report(self, error):
+        try:
+            traceback.print_exception(error, file=sys.__stderr__)
+            self.status_line.value = _status_html(
+                f"<b>{_escape(type(error).__name__)}: {_escape(str(error))}</b>")
+        except Exception:   # pragma: no cover - nothing more can be shown
+            pass
+
+    def wait_drawn(self, timeout=10.0):
+        """Block until no coalesced redraw is pending (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while (self._worker or self._pending) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        with self._draw_lock:
+            return not (self._worker or self._pending)
 
     def refresh(self):
         """Recompute and redraw at the current values (called on every change)."""
+        with self._draw_lock:
+            self._refresh()
+
+    def _refresh(self, drop_if_overtaken=False):
         values = self.values
         scene = self.scene
         try:
@@ -448,6 +704,10 @@ class Explorer:
             return
         summary = self.summary(result, values)
         self.result, self.state = result, {**summary, **values}
+        if drop_if_overtaken and self._pending and time.monotonic() - self._last_frame_at < MIN_FRAME_GAP:
+            # A newer move arrived while this one was computed, and a frame went out a
+            # moment ago: skip drawing and sending this outdated one; the next is drawn now.
+            return
         self.update(scene, result, values)
         text = self.message(summary, values)
         scene.message.set_text(text)
@@ -466,11 +726,25 @@ class Explorer:
             canvas.draw()          # animated artists are skipped by a full draw
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._static_key = key
-        canvas.restore_region(self._background)
+            self._layer_background = None
+        background = self._background
+        if self.scene.layer:
+            layer_key = self.layer_key(values)
+            if layer_key != self._layer_key or self._layer_background is None:
+                canvas.restore_region(self._background)
+                for artist in self.scene.layer:
+                    if artist.get_visible():
+                        self.fig.draw_artist(artist)
+                self._layer_background = canvas.copy_from_bbox(self.fig.bbox)
+                self._layer_key = layer_key
+            background = self._layer_background
+        canvas.restore_region(background)
         for artist in artists:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
         self.image.value = encode_png(canvas)
+        self.frames_drawn += 1
+        self._last_frame_at = time.monotonic()
 
     def render_interact_way(self, values=None):
         """PNG bytes of the same frame drawn the ``interact`` + inline way (for benchmarks).
@@ -481,10 +755,10 @@ class Explorer:
         import matplotlib.pyplot as plt
 
         values = self.values if values is None else {**self.values, **self._checked(values)}
-        fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
+        fig = plt.figure(figsize=self.figsize, dpi=self.fig.dpi)
         try:
             scene = self._build_scene(fig, values)
-            for artist in scene.dynamic:
+            for artist in scene.layer + scene.dynamic:
                 artist.set_animated(False)
             with drawing.style():
                 self.restyle(scene, values)
@@ -496,22 +770,56 @@ class Explorer:
                 self.update(scene, result, values)
                 scene.message.set_text(self.message(self.summary(result, values), values))
             out = io.BytesIO()
-            fig.savefig(out, format="png", bbox_inches="tight")
+            fig.savefig(out, format="png", bbox_inches="tight", dpi=self.fig.dpi)
             return out.getvalue()
         finally:
             plt.close(fig)
 
 
-# Slider labels and readouts default to 13 px; a little larger for a projector. The
-# rule is scoped to explorers and needs no front-end extension (a <style> in an HTML widget).
-_STYLE_CSS = ("<style>.momentum-explorer .widget-label, .momentum-explorer .widget-readout,"
-              ".momentum-explorer .widget-text input, .momentum-explorer button"
-              "{font-size: 15px;}</style>")
+def _same_stop(widget, kept, new):
+    """Whether ``new`` is the slider position of ``kept`` rounded by a front end."""
+    if isinstance(widget, GridSlider) or kept is None or new is None:
+        return kept == new
+    if isinstance(widget, widgets.FloatLogSlider):
+        if kept <= 0 or new <= 0:
+            return kept == new
+        base = widget.base
+        return abs(math.log(new, base) - math.log(kept, base)) < widget.step / 2
+    step = getattr(widget, "step", None)
+    if isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)) and step:
+        return abs(new - kept) < step / 2
+    return kept == new
+
+
+def _message_text(fig):
+    """The figure's message (diverged, bad input): one line in the strip left free below
+    the axes, so it hides no data, label or legend."""
+    return fig.text(0.008, 0.012, "", ha="left", va="bottom", fontsize=drawing.TICK_SIZE,
+                    fontweight="bold", color=drawing.MESSAGE_COLOUR, zorder=10)
+
+
+# Slider labels, readouts, text boxes and the reset button in the page's widget type size
+# (--jp-widgets-font-size: 13 px in JupyterLab, larger in classroom mode), never a fixed
+# inline size that a classroom stylesheet cannot reach. Scoped to explorers; it needs no
+# front-end extension (a <style> in an HTML widget).
+_STYLE_CSS = ("<style>.momentum-explorer{--explorer-font-size:max(15px,"
+              "var(--jp-widgets-font-size,13px));}"
+              ".momentum-explorer .widget-label, .momentum-explorer .widget-readout,"
+              ".momentum-explorer .widget-text input, .momentum-explorer button,"
+              ".momentum-explorer .widget-label-basic"
+              "{font-size:var(--explorer-font-size);}"
+              ".momentum-explorer .explorer-status{font-size:calc(var(--explorer-font-size) + 1px);"
+              "line-height:1.4;}"
+              ".momentum-explorer .widget-readout{min-width:4.5em;}"
+              # the controls' 340 px (control_style) grow with the type, so that larger
+              # labels do not squeeze the slider tracks
+              ".momentum-explorer .widget-slider, .momentum-explorer .widget-text"
+              "{font-size:var(--explorer-font-size);width:22.7em!important;}</style>")
 
 
 def _status_html(inner):
-    # Readable from the back of a room; widget text defaults to 13 px.
-    return f'<span style="font-size:16px;line-height:1.4">{inner}</span>'
+    # Its size comes from the explorer's stylesheet (_STYLE_CSS), so classroom mode scales it.
+    return f'<span class="explorer-status-text">{inner}</span>'
 
 
 def _escape(text):

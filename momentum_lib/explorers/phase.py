@@ -110,6 +110,9 @@ class PhaseExplorer(Explorer):
                 f"measured · optimum η* = {summary['optimal_lr']:.2f}, β* = "
                 f"{summary['optimal_beta']:.3f}, rate {summary['optimal_rate']:.4f}")
 
+    def layer_key(self, values):
+        return values["kappa"]          # the phase diagram's heat map, curves and optimum
+
     def build(self, fig, values):
         scene = Scene(fig)
         grid = fig.add_gridspec(1, 2, width_ratios=(1.25, 1.0))
@@ -119,7 +122,7 @@ class PhaseExplorer(Explorer):
                                          first.lams, values["kappa"], animated=True,
                                          legend="below")
         for artist in scene.phase.artists:
-            scene.animated(artist)
+            scene.layered(artist)       # κ-only: cached per κ, not redrawn per β/η move
         rate_colorbar(fig, ax)
         scene.point = scene.animated(ax.plot(
             [], [], marker="o", markersize=13, color=METHOD_COLOURS["momentum"],
