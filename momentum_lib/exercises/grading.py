@@ -375,6 +375,10 @@ def grade_notebook(path, exercise_ids, *, timeout=60, budget=600, kernel_name="p
                                        sandbox=sandbox, limits=limits)
         results, notes, solutions = results_from_events(exercise_ids, hand_in.code_cells,
                                                         outcome, verdict)
+        finish = getattr(verdict, "finish", None)
+        if finish is not None:
+            results, more = finish(results)
+            notes = notes + more
         notes = hand_in.notes + extra + notes
         if solutions:
             notes.append("solution shown for " + ", ".join(solutions))
