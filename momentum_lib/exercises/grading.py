@@ -290,6 +290,8 @@ def results_from_events(ids, code_cells, outcome, verdict):
     events = outcome.events
     notes = []
     chosen, stale = deliberate_answers(events, code_cells)
+    blank = {str(r.get("exercise")) for e in events for r in (e.get("records") or [])
+             if isinstance(r, dict) and r.get("event", "check") == "check" and r.get("answer") is None}
     present = {}
     for index, source in code_cells:
         for xid in _CHECK_CALL.findall(source):
@@ -300,7 +302,8 @@ def results_from_events(ids, code_cells, outcome, verdict):
     dead = next((e for e in events if e.get("type") == "dead"), None)
     dropped = sum(int(e.get("dropped") or 0) for e in events if isinstance(e.get("dropped"), int))
     if errors:
-        notes.append("error in cell " + ", ".join(map(str, sorted(errors))))
+        notes.append("error in cell " + ", ".join(
+            f"{i} ({clip(ran[i].get('ename') or 'error', 40)})" for i in sorted(errors)))
     if timeouts:
         notes.append("timed out (interrupted) in cell " + ", ".join(map(str, sorted(timeouts))))
     if dead:
@@ -331,7 +334,9 @@ def results_from_events(ids, code_cells, outcome, verdict):
             continue
         states = [ran.get(i, {}).get("status") for i in cells]
         if "ok" in states:
-            results[xid] = ExerciseResult("not answered", "the answer is still None")
+            results[xid] = ExerciseResult("not answered", "the answer is still None" if xid in blank
+                                          else "its check cell ran but recorded no answer "
+                                               "(check was redefined or the record file damaged)")
         elif "timeout" in states:
             results[xid] = ExerciseResult("timed out", f"its check cell (cell {cells[0]}) timed out")
         elif "error" in states:
