@@ -46,6 +46,7 @@ def main(argv=None):
                    help="seconds per notebook before its sandbox is stopped (default 600)")
     g.add_argument("--memory-mb", type=int, default=3072, help="address space per process (MB)")
     g.add_argument("--kernel", default="python3", help="kernel name (default python3)")
+    g.add_argument("--jobs", type=int, default=1, help="hand-ins graded at once (default 1)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="run hand-ins WITHOUT isolation, with your rights (prints a warning)")
     g.add_argument("--roster", help="graded mode: CSV of student ids (column 'id' or the first)")
@@ -80,7 +81,7 @@ def main(argv=None):
             grading.grade(args.paths, csv_path=args.csv, json_path=json_path,
                           timeout=args.timeout, budget=args.budget, kernel_name=args.kernel,
                           sandbox=not args.no_sandbox, prepare=prepare, ids=ids,
-                          limits={"memory_mb": args.memory_mb})
+                          limits={"memory_mb": args.memory_mb}, jobs=max(1, args.jobs))
         except RuntimeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

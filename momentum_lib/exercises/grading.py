@@ -36,6 +36,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -488,7 +489,8 @@ def write_results(grades, ids, csv_path=None, json_path=None):
 
 
 def grade(paths, *, csv_path="grades.csv", json_path=None, timeout=60, budget=600,
-          kernel_name="python3", sandbox=True, echo=print, prepare=None, ids=None, limits=None):
+          kernel_name="python3", sandbox=True, echo=print, prepare=None, ids=None, limits=None,
+          jobs=1):
     """Grade every notebook under ``paths``; rewrite the reports after each; return the grades."""
     from . import exercise_ids as _ids
 
@@ -500,14 +502,29 @@ def grade(paths, *, csv_path="grades.csv", json_path=None, timeout=60, budget=60
     else:
         echo("WARNING: grading WITHOUT a sandbox: every hand-in runs with your rights and can "
              "read, change or delete your files and the other hand-ins.")
-    grades = []
     start = time.monotonic()
-    for nb_path, root in find_notebooks(paths):
+    found = find_notebooks(paths)
+    done = [None] * len(found)
+    lock = threading.Lock()
+
+    def one(i):
+        nb_path, root = found[i]
         echo(f"grading {display_name(nb_path, root)} …")
-        grades.append(grade_notebook(nb_path, ids, timeout=timeout, budget=budget,
-                                     kernel_name=kernel_name, sandbox=sandbox, root=root,
-                                     prepare=prepare, limits=limits))
-        write_results(grades, ids, csv_path, json_path)
+        g = grade_notebook(nb_path, ids, timeout=timeout, budget=budget, kernel_name=kernel_name,
+                           sandbox=sandbox, root=root, prepare=prepare, limits=limits)
+        with lock:
+            done[i] = g
+            write_results([d for d in done if d is not None], ids, csv_path, json_path)
+
+    if jobs > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(one, range(len(found))))
+    else:
+        for i in range(len(found)):
+            one(i)
+    grades = [d for d in done if d is not None]
     write_results(grades, ids, csv_path, json_path)
     echo(summary_table(grades, ids))
     written = [p for p in (csv_path, json_path) if p]

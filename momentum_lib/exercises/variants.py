@@ -398,6 +398,9 @@ class Grader:
         self.secret, self.roster = secret, list(roster)
         self.seen = {}
         self._expected = {}
+        import threading
+
+        self._lock = threading.Lock()
 
     @classmethod
     def from_files(cls, roster_path, secret_path):
@@ -405,7 +408,8 @@ class Grader:
 
     def expected(self, student):
         if student not in self._expected:
-            self._expected[student] = expected_answers(params_for(self.secret, student))
+            answers = expected_answers(params_for(self.secret, student))
+            self._expected.setdefault(student, answers)
         return self._expected[student]
 
     def owner_of(self, xid, answer, exclude):
@@ -437,10 +441,11 @@ class Grader:
         owner = self._student_from_path(path)
         if owner is not None and owner != student:
             raise ValueError(f"handed in as {owner}'s but carries the variant of {student}")
-        if student in self.seen:
-            raise ValueError(f"a second hand-in with {student}'s variant "
-                             f"(the first: {self.seen[student]})")
-        self.seen[student] = str(path)
+        with self._lock:
+            if student in self.seen:
+                raise ValueError(f"a second hand-in with {student}'s variant "
+                                 f"(the first: {self.seen[student]})")
+            self.seen[student] = str(path)
         notes = [] if owner else ["student identified by the variant only (not by the file's path)"]
         return student, _Verdict(self, student, self.expected(student)), notes
 
