@@ -108,7 +108,8 @@ def run(job):
         nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
         error_on_timeout={"ename": "CellTimeout", "evalue": f"cell exceeded {timeout} s",
                           "traceback": []},
-        kernel_name=job.get("kernel", "python3"), record_timing=False, iopub_timeout=2,
+        kernel_name=job.get("kernel", "python3"), record_timing=False, iopub_timeout=4,
+        startup_timeout=240,
         resources={"metadata": {"path": os.getcwd()}},
     )
     client.log = logging.getLogger("momentum_lib.exercises.runner")
