@@ -208,7 +208,7 @@ STEMS = {
         "best for it, which β makes heavy ball converge fastest?"),
     "ex8": lambda q: (
         "### Exercise 8 · Translating a learning rate to PyTorch\n\n"
-        f"You tuned **lr = {_fmt(q['lr'])} with β = {_fmt(q['beta'])} in the EMA form**. Which learning "
+        f"You tuned **η = {_fmt(q['lr'])} with β = {_fmt(q['beta'])} in the EMA form**. Which learning "
         f"rate makes PyTorch's `torch.optim.SGD(params, lr=?, momentum={_fmt(q['beta'])})` follow "
         "exactly the same path?"),
     "ex9": lambda q: (
@@ -220,7 +220,7 @@ STEMS = {
         "What is Keras's **m after step 3**?"),
     "ex11": lambda q: (
         "### Exercise 11 · Measure: how far past the minimum?\n\n"
-        f"On the parabola J(w) = ½w² (`problems.parabola()`, w₀ = 1) with **lr = {_fmt(q['lr'])} and "
+        f"On the parabola J(w) = ½w² (`problems.parabola()`, w₀ = 1) with **η = {_fmt(q['lr'])} and "
         f"β = {_fmt(q['beta'])}** in the EMA form, run momentum and NAG for 50 steps with `ml.run` "
         "and report the lowest w each reaches.\n\n"
         "Answer with a pair: `answer = (momentum's lowest w, NAG's lowest w)`."),
