@@ -91,6 +91,8 @@ def test_the_csv_has_a_status_and_a_reason_per_exercise(graded):
 def test_the_json_has_the_class_summary_with_recognised_mistakes(graded):
     _, _, data, printed = graded
     summary = {s["exercise"]: s for s in data["summary"]}
+    partly = next(h for h in data["hand_ins"] if h["file"] == "partly_wrong.ipynb")
+    assert partly["results"]["ex1"]["status"] == "wrong" and "answer" in partly["results"]["ex1"]
     assert summary["ex1"]["solved"] == 4 and summary["ex1"]["hand_ins"] == 6
     assert summary["ex6"]["common_mistakes"][0]["count"] == 1
     assert "Polyak" in summary["ex6"]["common_mistakes"][0]["mistake"]

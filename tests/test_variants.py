@@ -64,6 +64,7 @@ def test_every_student_gets_a_personal_notebook_with_their_numbers(teacher):
     text = "\n".join(c.source for c in nb.cells)
     assert f"κ = {meta['params']['ex7']['kappa']}**" in text
     assert "For teachers" not in text and "variants import check" in text
+    assert "The facts the questions use" not in text      # it would give ex3 away
     # the multiple-choice options are re-lettered in the student's order
     ex3 = next(c.source for c in nb.cells if c.source.startswith("### Exercise 3"))
     right = meta["params"]["ex3"]["order"].index("c")

@@ -435,6 +435,8 @@ def to_json(grades, exercise_ids):
             "file": g.path, "student": g.student, "score": g.score, "out_of": len(exercise_ids),
             "notes": g.notes, "solutions_shown": g.solutions,
             "results": {x: {"status": g.results[x].status, "reason": g.results[x].reason,
+                            **({"answer": _short(g.results[x].answer)}
+                               if g.results[x].answer is not None else {}),
                             **({"mistake": g.results[x].mistake} if g.results[x].mistake else {})}
                         for x in exercise_ids},
         } for g in grades],

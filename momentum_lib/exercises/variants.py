@@ -272,8 +272,9 @@ def personal_notebook(template, student, params, tag):
             cell.source = STEMS[f"ex{m.group(1)}"](params[f"ex{m.group(1)}"])
         elif m and f"ex{m.group(1)}" in CORRECT_OPTION:
             cell.source = _shuffle_options(src, params[f"ex{m.group(1)}"]["order"])
-        if cell.cell_type == "markdown" and src.startswith("## For teachers"):
-            break  # the teachers' section and what follows stay out
+        if cell.cell_type == "markdown" and src.startswith(("## The facts the questions use",
+                                                            "## For teachers")):
+            break  # the worked facts, the teachers' section and what follows stay out
         if cell.cell_type == "markdown" and src.startswith("## How the exercises work"):
             cell.source = "## How the exercises work\n\n" + INTRO
         if cell.cell_type == "code":
