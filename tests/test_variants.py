@@ -123,6 +123,7 @@ def test_a_class_of_30_honest_hand_ins_scores_30_of_30_and_copies_score_0(teache
     assert len(grades) == 30
     assert [g.score for g in grades] == [12] * 30, [(g.path, g.notes) for g in grades if g.score < 12]
     assert [g.student for g in grades] == ROSTER
+    assert [g.notes for g in grades] == [[]] * 30          # every cell of a personal notebook runs
     print(f"30 variants graded in {seconds:.0f} s with 2 jobs")
     Path(base / "timing.txt").write_text(f"{seconds:.1f}\n")
 

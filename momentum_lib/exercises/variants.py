@@ -279,7 +279,7 @@ def personal_notebook(template, student, params, tag):
             cell.source = "## How the exercises work\n\n" + INTRO
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            if "from momentum_lib.exercises import" in cell.source:
+            if "from momentum_lib.exercises import check" in cell.source:
                 cell.source = SETUP + "".join(
                     line + "\n" for line in cell.source.splitlines()
                     if not line.startswith(("import momentum_lib", "from momentum_lib import",
