@@ -197,3 +197,24 @@ def test_a_kernel_that_dies_keeps_what_was_recorded_before(tmp_path):
     g = grading.grade_notebook(path, IDS, timeout=TIMEOUT, budget=BUDGET)
     assert g.score == 4 and g.results["ex5"].status == "error"
     assert "never ran" in g.results["ex5"].reason and any("died" in n for n in g.notes)
+
+
+def test_an_interrupted_run_keeps_the_rows_already_done_and_no_temporary_files(tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
+        (sub / name).write_text("{broken")
+    seen = []
+
+    def echo(line):
+        seen.append(line)
+        if line.startswith("grading c.ipynb"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grading.grade([sub], csv_path=tmp_path / "g.csv", json_path=tmp_path / "g.json",
+                      sandbox=False, echo=echo)
+    rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
+    assert [r["file"] for r in rows] == ["a.ipynb", "b.ipynb"]
+    assert len(json.loads((tmp_path / "g.json").read_text())["hand_ins"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.csv", "g.json", "sub"]

@@ -120,3 +120,10 @@ def test_the_command_is_what_the_docs_say():
         assert flag in cmd
     assert cmd[0] == "prlimit" and any(a.startswith("--as=") for a in cmd)
     assert json.dumps(cmd)  # plain strings only
+
+
+def test_an_old_bubblewrap_gets_no_tmpfs_size_option(monkeypatch):
+    monkeypatch.setitem(sandbox._VERSION, "/old/bwrap", (0, 6, 1))
+    assert "--size" not in sandbox.bwrap_command("n.ipynb", 5, 6, bwrap="/old/bwrap")
+    monkeypatch.setitem(sandbox._VERSION, "/new/bwrap", (0, 8, 0))
+    assert "--size" in sandbox.bwrap_command("n.ipynb", 5, 6, bwrap="/new/bwrap")

@@ -65,6 +65,21 @@ def bwrap_path():
     return shutil.which("bwrap")
 
 
+_VERSION = {}
+
+
+def bwrap_version(bwrap=None):
+    """bubblewrap's version as a tuple, e.g. (0, 8, 0); (0,) when it cannot be read."""
+    bw = bwrap or bwrap_path()
+    if bw not in _VERSION:
+        try:
+            out = subprocess.run([bw, "--version"], capture_output=True, text=True, timeout=30).stdout
+            _VERSION[bw] = tuple(int(x) for x in out.split()[-1].split("."))
+        except Exception:  # noqa: BLE001
+            _VERSION[bw] = (0,)
+    return _VERSION[bw]
+
+
 def _python_roots():
     """Directories that must be visible read-only for this Python to run."""
     roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
@@ -121,10 +136,13 @@ def bwrap_command(notebook_name, nb_fd, job_fd, limits=None, bwrap=None):
     for root in _python_roots():
         cmd += ["--ro-bind", root, root]
     cmd += ["--ro-bind", _lib_dir(), f"{LIB_MOUNT}/momentum_lib",
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", str(lim["disk_mb"] * mb), "--tmpfs", "/tmp",
-            "--size", str(lim["disk_mb"] * mb), "--tmpfs", HOME,
-            "--file", str(nb_fd), f"{HOME}/{notebook_name}",
+            "--proc", "/proc", "--dev", "/dev"]
+    # tmpfs size limits need bubblewrap 0.7 (Debian 12 has 0.8); older ones get the per-file
+    # limit only
+    sized = bwrap_version(bwrap) >= (0, 7)
+    for mount in ("/tmp", HOME):
+        cmd += (["--size", str(lim["disk_mb"] * mb)] if sized else []) + ["--tmpfs", mount]
+    cmd += ["--file", str(nb_fd), f"{HOME}/{notebook_name}",
             "--file", str(job_fd), "/tmp/job.json",
             "--chdir", HOME]
     for key, value in sandbox_env(lim).items():
