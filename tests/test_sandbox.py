@@ -127,3 +127,14 @@ def test_an_old_bubblewrap_gets_no_tmpfs_size_option(monkeypatch):
     assert "--size" not in sandbox.bwrap_command("n.ipynb", 5, 6, bwrap="/old/bwrap")
     monkeypatch.setitem(sandbox._VERSION, "/new/bwrap", (0, 8, 0))
     assert "--size" in sandbox.bwrap_command("n.ipynb", 5, 6, bwrap="/new/bwrap")
+
+
+def test_flooding_the_channel_back_stops_that_hand_in_only():
+    code = ("import os\nrunner = next(p for p in os.listdir('/proc') if p.isdigit() and\n"
+            "    b'_runner' in open(f'/proc/{p}/cmdline', 'rb').read())\n"
+            "with open(f'/proc/{runner}/fd/1', 'w') as f:\n"
+            "    for _ in range(20):\n        f.write('x' * 1_000_000 + '\\n')")
+    start = time.monotonic()
+    _, out = _probe(code)
+    assert out.killed and "more than 4 MB" in out.killed
+    assert time.monotonic() - start < 120
