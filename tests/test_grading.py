@@ -1,6 +1,6 @@
 """Class grading on tests/sample_submissions: every kind of broken notebook, one run.
 
-The sample notebooks were made from notebooks/06_exercises.ipynb (answers filled in
+The sample notebooks were made from the exercises notebook (answers filled in
 with library calls, as a student would):
 
   all_correct    every answer right                                    -> 12/12
@@ -12,136 +12,178 @@ with library calls, as a student would):
   hangs          an endless loop before ex3, interrupted by the timeout  -> 12/12
   missing_cells  ex5-ex7 deleted, ex12's check cell deleted             -> 8/12
   malformed      the first third of a notebook file (invalid JSON)     -> 0/12
+
+Timeouts are sized for a loaded 2-core machine (measured at load ≈ 4: a kernel
+start plus 40 cells took up to 25 s per notebook there): a per-cell timeout of
+20 s only cuts the endless loop, and nothing here asserts on elapsed time.
 """
 
 import csv
 import io
+import json
 import pathlib
 import subprocess
 import sys
-import time
 
 import pytest
 
-from momentum_lib.exercises import exercise_ids, grading
+from momentum_lib.exercises import exercise_ids, grading, sandbox
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tests" / "sample_submissions"
 IDS = [f"ex{i}" for i in range(1, 13)]
-TIMEOUT = 3  # seconds per cell: the endless loop is cut after this
+TIMEOUT = 20   # seconds per cell
+BUDGET = 600   # seconds per notebook
 
-EXPECTED_SCORES = {
-    "all_correct.ipynb": 12, "partly_wrong.ipynb": 4, "raises.ipynb": 10,
-    "hangs.ipynb": 12, "missing_cells.ipynb": 8, "malformed.ipynb": 0,
+C, W, N, M, U, E = "correct", "wrong", "not answered", "no check cell", "unreadable", "error"
+EXPECTED = {
+    "all_correct.ipynb": [C] * 12,
+    "partly_wrong.ipynb": [W, C, W, N, C, W, C, W, W, C, W, W],
+    "raises.ipynb": [C, C, C, N, C, C, C, C, E, C, C, C],
+    "hangs.ipynb": [C] * 12,
+    "missing_cells.ipynb": [C, C, C, C, M, M, M, C, C, C, C, M],
+    "malformed.ipynb": [U] * 12,
 }
-# CSV marks: 1 correct, 0 wrong, empty when not answered / no check cell.
-EXPECTED_MARKS = {
-    "all_correct.ipynb": "1 1 1 1 1 1 1 1 1 1 1 1",
-    "partly_wrong.ipynb": "0 1 0 _ 1 0 1 0 0 1 0 0",
-    "raises.ipynb": "1 1 1 _ 1 1 1 1 _ 1 1 1",
-    "hangs.ipynb": "1 1 1 1 1 1 1 1 1 1 1 1",
-    "missing_cells.ipynb": "1 1 1 1 _ _ _ 1 1 1 1 _",
-    "malformed.ipynb": "_ _ _ _ _ _ _ _ _ _ _ _",
-}
+
+needs_bwrap = pytest.mark.skipif(not sandbox.self_test()[0], reason="bubblewrap cannot run here")
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("grades") / "grades.csv"
+    out = tmp_path_factory.mktemp("grades")
     printed = []
-    start = time.monotonic()
-    grades = grading.grade([SAMPLES], csv_path=out, timeout=TIMEOUT, echo=printed.append)
-    elapsed = time.monotonic() - start
-    return grades, out.read_text(encoding="utf-8"), "\n".join(printed), elapsed
+    grades = grading.grade([SAMPLES], csv_path=out / "grades.csv", json_path=out / "grades.json",
+                           timeout=TIMEOUT, budget=BUDGET, echo=printed.append)
+    return (grades, (out / "grades.csv").read_text(encoding="utf-8"),
+            json.loads((out / "grades.json").read_text(encoding="utf-8")), "\n".join(printed))
+
+
+pytestmark = needs_bwrap
 
 
 def test_the_exercise_ids_are_the_ones_the_samples_were_made_for():
     assert exercise_ids() == IDS
 
 
-def test_every_sample_is_found_and_graded(graded):
+def test_every_sample_gets_its_statuses(graded):
     grades, _, _, _ = graded
-    assert sorted(pathlib.Path(g.path).name for g in grades) == sorted(EXPECTED_SCORES)
+    assert sorted(g.path for g in grades) == sorted(EXPECTED)
+    for g in grades:
+        assert [g.results[x].status for x in IDS] == EXPECTED[g.path], (g.path, g.results)
+        assert g.score == EXPECTED[g.path].count(C)
 
 
-def test_the_csv_has_the_expected_scores_and_marks(graded):
+def test_the_csv_has_a_status_and_a_reason_per_exercise(graded):
     _, text, _, _ = graded
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["file", "score", "out_of", *IDS, "notes"]
-    for row in rows:
-        name = pathlib.Path(row["file"]).name
-        assert int(row["score"]) == EXPECTED_SCORES[name], (name, row)
-        assert row["out_of"] == "12"
-        marks = " ".join(row[x] or "_" for x in IDS)
-        assert marks == EXPECTED_MARKS[name], name
+    assert list(rows[0])[:4 + 12] == ["file", "student", "score", "out_of", *IDS]
+    by = {r["file"]: r for r in rows}
+    assert [by["missing_cells.ipynb"][x] for x in IDS] == EXPECTED["missing_cells.ipynb"]
+    assert "NameError" in by["raises.ipynb"]["ex9_reason"]
+    assert "answer cell" in by["raises.ipynb"]["ex4_reason"] and "failed" in by["raises.ipynb"]["ex4_reason"]
+    assert 'check("ex5"' in by["missing_cells.ipynb"]["ex5_reason"]
+    assert "still None" in by["partly_wrong.ipynb"]["ex4_reason"]
+    assert "could not read" in by["partly_wrong.ipynb"]["ex9_reason"]
+    assert "not valid JSON" in by["malformed.ipynb"]["ex1_reason"]
+    assert "timed out" in by["hangs.ipynb"]["notes"]
 
 
-def test_problems_are_reported_in_the_notes(graded):
-    _, text, _, _ = graded
-    notes = {pathlib.Path(r["file"]).name: r["notes"] for r in csv.DictReader(io.StringIO(text))}
-    assert notes["all_correct.ipynb"] == "" and notes["partly_wrong.ipynb"] == ""
-    assert "timed out" in notes["hangs.ipynb"] and "interrupted" in notes["hangs.ipynb"]
-    assert "error in cell" in notes["raises.ipynb"]
-    assert "not scored, its answer cell failed: ex4" in notes["raises.ipynb"]
-    assert "no check cell for ex5, ex6, ex7, ex12" in notes["missing_cells.ipynb"]
-    assert "not valid JSON" in notes["malformed.ipynb"]
+def test_the_json_has_the_class_summary_with_recognised_mistakes(graded):
+    _, _, data, printed = graded
+    summary = {s["exercise"]: s for s in data["summary"]}
+    partly = next(h for h in data["hand_ins"] if h["file"] == "partly_wrong.ipynb")
+    assert partly["results"]["ex1"]["status"] == "wrong" and "answer" in partly["results"]["ex1"]
+    assert summary["ex1"]["solved"] == 4 and summary["ex1"]["hand_ins"] == 6
+    assert summary["ex6"]["common_mistakes"][0]["count"] == 1
+    assert "Polyak" in summary["ex6"]["common_mistakes"][0]["mistake"]
+    assert "Per exercise: solved / hand-ins" in printed
+    # notes and reasons end at a word, never in the middle of one
+    for h in data["hand_ins"]:
+        for r in h["results"].values():
+            assert not r["reason"] or r["reason"].endswith(("…", ".", ")", "'")) or \
+                r["reason"][-1].isalnum()
 
 
-def test_the_printed_table_matches_the_csv(graded):
-    _, _, printed, _ = graded
-    symbols = {"1": "✔", "0": "✘", "_": "·"}
-    for name, score in EXPECTED_SCORES.items():
-        line = next(x for x in printed.splitlines() if x.startswith(name + " "))
-        assert f" {score}/12 " in line
-        if name not in ("missing_cells.ipynb", "malformed.ipynb"):
-            marks = " ".join(symbols[m] for m in EXPECTED_MARKS[name].split())
-            assert marks.replace(" ", "") in line.replace(" ", "")
-    assert "✔ correct  ✘ wrong  · not answered  – no check cell" in printed
+def test_the_printed_table_shows_every_status(graded):
+    _, _, _, printed = graded
+    line = next(x for x in printed.splitlines() if x.startswith("partly_wrong.ipynb "))
+    assert "4/12" in line and "✘✔✘·✔✘✔✘✘✔✘✘" in line.replace(" ", "")
+    assert "✔ correct  ✘ wrong  · not answered  – no check cell  ? unreadable" in printed
 
 
-def test_the_hanging_notebook_costs_about_one_timeout_not_forever(graded):
-    _, _, _, elapsed = graded
-    assert elapsed < 60
+def test_clip_cuts_at_a_word():
+    assert grading.clip("alpha beta gamma delta", 12) == "alpha beta…"
+    assert grading.clip("short", 12) == "short"
 
 
-def test_a_file_that_is_not_a_notebook_needs_no_kernel(tmp_path):
-    bad = tmp_path / "x.ipynb"
-    bad.write_text('{"cells": [', encoding="utf-8")
-    g = grading.grade_notebook(bad, IDS)
-    assert g.score == 0 and "not valid JSON" in g.notes[0]
+def test_first_deliberate_answer_counts():
+    cells = [(1, "answer = None"), (2, 'check("ex6", answer)'), (3, "answer = 12.6"),
+             (4, 'check("ex6", answer)'), (5, 'check("ex6", 38/3)')]
+    rec = lambda a: [{"event": "check", "exercise": "ex6", "answer": a, "problem": None}]  # noqa: E731
+    events = [{"type": "cell", "index": 1, "status": "ok", "records": []},
+              {"type": "cell", "index": 2, "status": "ok", "records": rec(None)},
+              {"type": "cell", "index": 3, "status": "ok", "records": []},
+              {"type": "cell", "index": 4, "status": "ok", "records": rec(12.6)},
+              {"type": "cell", "index": 5, "status": "ok", "records": rec(38 / 3)}]
+    chosen, stale = grading.deliberate_answers(events, cells)
+    assert chosen["ex6"][1]["answer"] == 12.6 and not stale   # None skipped, later scratch ignored
 
 
-def test_folders_are_searched_and_checkpoints_skipped(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a" / ".ipynb_checkpoints").mkdir()
-    (tmp_path / "a" / "s1.ipynb").write_text("{}")
-    (tmp_path / "a" / ".ipynb_checkpoints" / "s1-checkpoint.ipynb").write_text("{}")
-    (tmp_path / "s2.ipynb").write_text("{}")
-    found = grading.find_notebooks([tmp_path])
-    assert [p.name for p in found] == ["s1.ipynb", "s2.ipynb"]
+def test_a_check_before_its_answer_cell_is_not_scored_and_says_why():
+    cells = [(1, "answer = 0.6"), (2, 'check("ex7", answer)'), (3, 'check("ex8", answer)'),
+             (4, "answer = 0.0025")]
+    events = [{"type": "cell", "index": 1, "status": "ok", "records": []},
+              {"type": "cell", "index": 2, "status": "ok", "records": [
+                  {"event": "check", "exercise": "ex7", "answer": 0.6}]},
+              {"type": "cell", "index": 3, "status": "ok", "records": [
+                  {"event": "check", "exercise": "ex8", "answer": 0.6}]},
+              {"type": "cell", "index": 4, "status": "ok", "records": []}]
+    chosen, stale = grading.deliberate_answers(events, cells)
+    assert "ex8" not in chosen and "still held the answer to ex7" in stale["ex8"]
 
 
-def test_the_command_line_prints_the_table_and_writes_the_csv(tmp_path):
+def test_a_loop_of_guesses_scores_its_first_guess_only():
+    cells = [(1, 'for x in range(100):\n    check("ex12", x / 2)')]
+    events = [{"type": "cell", "index": 1, "status": "ok", "records": [
+        {"event": "check", "exercise": "ex12", "answer": x / 2} for x in range(100)]}]
+    assert grading.deliberate_answers(events, cells)[0]["ex12"][1]["answer"] == 0.0
+
+
+def test_folders_are_searched_any_case_and_checkpoints_skipped(tmp_path):
+    (tmp_path / "alice" / ".ipynb_checkpoints").mkdir(parents=True)
+    (tmp_path / "alice" / "06_exercises.ipynb").write_text("{}")
+    (tmp_path / "alice" / ".ipynb_checkpoints" / "x-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "06_exercises.ipynb").write_text("{}")
+    (tmp_path / "UPPER.IPYNB").write_text("{}")
+    names = [grading.display_name(p, r) for p, r in grading.find_notebooks([tmp_path])]
+    assert names == ["UPPER.IPYNB", "alice/06_exercises.ipynb", "bob/06_exercises.ipynb"]
+
+
+def test_the_command_line_writes_csv_and_json_and_its_help_says_code_runs(tmp_path):
     out = tmp_path / "class.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "momentum_lib.exercises", "grade",
          str(SAMPLES / "partly_wrong.ipynb"), str(SAMPLES / "malformed.ipynb"),
          "--csv", str(out), "--timeout", str(TIMEOUT)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    lines = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines() if line}
-    assert lines["partly_wrong.ipynb"] == "4/12 ✘ ✔ ✘ · ✔ ✘ ✔ ✘ ✘ ✔ ✘ ✘".split()
-    assert lines["malformed.ipynb"][:13] == ["0/12"] + ["–"] * 12
     rows = list(csv.reader(out.open(encoding="utf-8")))
-    assert [r[1] for r in rows[1:]] == ["4", "0"]
+    assert {r[0]: r[2] for r in rows[1:]} == {"partly_wrong.ipynb": "4", "malformed.ipynb": "0"}
+    data = json.loads((tmp_path / "class.json").read_text())
+    assert {h["file"]: h["score"] for h in data["hand_ins"]} == {"partly_wrong.ipynb": 4,
+                                                                  "malformed.ipynb": 0}
+    helptext = subprocess.run([sys.executable, "-m", "momentum_lib.exercises", "grade", "--help"],
+                              capture_output=True, text=True, timeout=120).stdout
+    assert "RUNS THE STUDENTS' CODE" in helptext and "bubblewrap" in helptext
+    assert "--no-sandbox" in helptext
 
 
-def test_a_recorded_answer_is_checked_again_by_the_grader():
-    assert grading._regrade("ex3", ("c", None)) == "correct"
-    assert grading._regrade("ex3", ("a", None)) == "wrong"
-    assert grading._regrade("ex3", (None, None)) == "blank"
-    assert grading._regrade("ex3", (None, "expected one of a–d")) == "wrong"
-    assert grading._regrade("ex1", ([0.01, -0.5], None)) == "wrong"
+def test_without_a_sandbox_a_warning_is_printed(tmp_path):
+    printed = []
+    grading.grade([SAMPLES / "malformed.ipynb"], csv_path=tmp_path / "g.csv", sandbox=False,
+                  echo=printed.append)
+    assert printed[0].startswith("WARNING: grading WITHOUT a sandbox")
 
 
 def test_a_kernel_that_dies_keeps_what_was_recorded_before(tmp_path):
@@ -152,6 +194,27 @@ def test_a_kernel_that_dies_keeps_what_was_recorded_before(tmp_path):
     nb.cells.insert(after_ex4, nbformat.v4.new_code_cell("import os; os._exit(1)"))
     path = tmp_path / "dies.ipynb"
     nbformat.write(nb, path)
-    g = grading.grade_notebook(path, IDS, timeout=TIMEOUT)
-    assert g.score == 4 and [g.results[x] for x in ("ex4", "ex5")] == ["correct", "blank"]
-    assert any("kernel died" in n for n in g.notes)
+    g = grading.grade_notebook(path, IDS, timeout=TIMEOUT, budget=BUDGET)
+    assert g.score == 4 and g.results["ex5"].status == "error"
+    assert "never ran" in g.results["ex5"].reason and any("died" in n for n in g.notes)
+
+
+def test_an_interrupted_run_keeps_the_rows_already_done_and_no_temporary_files(tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
+        (sub / name).write_text("{broken")
+    seen = []
+
+    def echo(line):
+        seen.append(line)
+        if line.startswith("grading c.ipynb"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grading.grade([sub], csv_path=tmp_path / "g.csv", json_path=tmp_path / "g.json",
+                      sandbox=False, echo=echo)
+    rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
+    assert [r["file"] for r in rows] == ["a.ipynb", "b.ipynb"]
+    assert len(json.loads((tmp_path / "g.json").read_text())["hand_ins"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.csv", "g.json", "sub"]

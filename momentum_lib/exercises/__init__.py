@@ -22,16 +22,15 @@ spoilers, not the key from a determined reader: anyone can undo it with
 ``momentum_lib.exercises._key.reveal``.
 
 For teachers: ``python -m momentum_lib.exercises grade PATH...`` runs every
-submitted notebook in a fresh kernel and writes a score table (see
-``momentum_lib.exercises.grading``). Grading runs the students' code, exactly as
-nbgrader does: run it inside a container or VM, as an unprivileged user, without
-network access; the per-cell timeout stops code that hangs.
+submitted notebook, each in its own bubblewrap sandbox, and writes a CSV and a
+JSON report (see ``momentum_lib.exercises.grading`` and ``.sandbox``). For marks
+that count, ``variants`` makes one personal notebook per student whose answers
+only the teacher's grader can compute (see ``momentum_lib.exercises.variants``).
 
-For maintainers: ``python -m momentum_lib.exercises key-export FILE`` writes the
-key as editable plain text (keep that file outside the repository) and
-``key-build FILE`` rebuilds ``key.json`` from it, byte for byte reproducibly. The
-tests recompute every answer from the library and the theory and assert that
-``check`` accepts it.
+For maintainers: the key is built from a plain-text spec kept outside the
+repository by ``maintainer/exercise_key.py`` (not part of the package). The tests
+recompute every answer from the library and the theory and assert that ``check``
+accepts it.
 """
 
 import html
@@ -51,6 +50,7 @@ _STYLES = {
     "blank": ("…", "Not answered yet", "#6b6b6b", "#f2f2f2"),
     "unreadable": ("?", "Could not read this answer", "#D55E00", "#fbece4"),
     "unknown": ("?", "Unknown exercise", "#6b6b6b", "#f2f2f2"),
+    "usage": ("?", "How to call check", "#6b6b6b", "#f2f2f2"),
 }
 
 
@@ -127,7 +127,7 @@ class CheckResult(_Box):
     Attributes
     ----------
     exercise_id : str
-    status : {"correct", "incorrect", "blank", "unreadable", "unknown"}
+    status : {"correct", "incorrect", "blank", "unreadable", "unknown", "usage"}
     correct : bool
     parts : list of bool or None (for two-number answers: which number was right)
     lines : the feedback shown under the headline
@@ -218,20 +218,53 @@ def _grade_part(ex, part, x, salt):
     return False, feedback
 
 
-def _record(exercise_id, value, problem):
+def _record(exercise_id, value, problem, event="check"):
     """When grading, append what was checked to the file named by $MOMENTUM_EXERCISES_RECORD."""
     path = os.environ.get(RECORD_ENV)
     if not path:
         return
     try:
-        entry = {"exercise": exercise_id, "answer": value, "problem": problem}
+        entry = {"event": event, "exercise": exercise_id, "answer": value, "problem": problem}
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
     except Exception:
         pass  # recording must never disturb the learner
 
 
-def check(exercise_id, answer):
+_MISSING = object()
+
+
+def _usage(headline, lines):
+    return CheckResult("check", "usage", headline, lines)
+
+
+def _misuse(exercise_id, answer, extra):
+    """A friendly box for a call that is not ``check("exN", answer)``, or None."""
+    ids = exercise_ids()
+    example = f'`check("{ids[5]}", answer)`'
+    if extra:
+        names = ", ".join(sorted(extra))
+        return _usage(f"check() does not take {names}=…", [
+            f"Call it with the exercise id and your answer, in that order: {example}."])
+    if exercise_id is _MISSING:
+        return _usage("check() needs the exercise id and your answer", [
+            f"For example {example}, after the cell that sets `answer`."])
+    if answer is _MISSING:
+        if _exercise(exercise_id) is not None:
+            xid = _exercise(exercise_id)["id"]
+            return _usage(f"check(\"{xid}\") needs your answer too", [
+                f"Write `check(\"{xid}\", answer)` after the cell that sets `answer`."])
+        return _usage("check() needs the exercise id and your answer", [
+            f"For example {example}."])
+    if not isinstance(exercise_id, str) and isinstance(answer, str) and _exercise(answer):
+        xid = _exercise(answer)["id"]
+        return _usage("the exercise id comes first", [
+            f"Swap the two: `check(\"{xid}\", {_answers.describe(exercise_id, 24)})` "
+            f"or `check(\"{xid}\", answer)`."])
+    return None
+
+
+def check(exercise_id=_MISSING, answer=_MISSING, **extra):
     """Check ``answer`` to exercise ``exercise_id`` ("ex1", "ex2", ...).
 
     Returns a ``CheckResult``: a box saying ✔ Correct, ✘ Not yet (with targeted
@@ -248,6 +281,9 @@ def check(exercise_id, answer):
     'unreadable'
     """
     try:
+        misuse = _misuse(exercise_id, answer, extra)
+        if misuse is not None:
+            return misuse
         ex = _exercise(exercise_id)
         if ex is None:
             return _unknown(exercise_id)
@@ -298,6 +334,20 @@ def _verdict(ex, value):
                        parts if ex["kind"] == "pair" else None)
 
 
+def _verdict_parts(exercise_id, answer):
+    """(correct?, [targeted feedback]) for a recorded answer: used by the class grader."""
+    ex = _exercise(exercise_id)
+    if ex is None:
+        raise ValueError(f"unknown exercise {exercise_id!r}")
+    value, problem = _read(ex, answer)
+    if problem is not None:
+        return False, []
+    salt = _key_data()["salt"]
+    values = value if ex["kind"] == "pair" else (value,)
+    graded = [_grade_part(ex, p, x, salt) for p, x in enumerate(values)]
+    return all(ok for ok, _ in graded), [f for _, fb in graded for f in fb]
+
+
 _hints_given = {}  # exercise id -> hints shown so far (the only state kept here)
 
 
@@ -324,11 +374,15 @@ def hint(exercise_id, level=None):
 
 
 def solution(exercise_id):
-    """The worked solution of ``exercise_id``: shown only when you ask."""
+    """The worked solution of ``exercise_id``: shown only when you ask.
+
+    When a teacher grades the notebook, the report says which solutions were shown.
+    """
     ex = _exercise(exercise_id)
     if ex is None:
         return _unknown(exercise_id)
     salt = _key_data()["salt"]
+    _record(ex["id"], None, None, event="solution")  # graders report who looked
     return Solution(ex["id"], ex["title"], _key.reveal(salt, f"{ex['id']}/solution", ex["solution"]))
 
 

@@ -18,11 +18,16 @@ rounded to a tenth of the tolerance, and no printable form of the answer is kept
 Known wrong answers ("targeted mistakes") are stored the same way, each with the
 feedback it deserves. Multiple-choice answers are hashed letters.
 
-Texts (hints, feedback, worked solutions, and the editable source of each
-exercise) are zlib-compressed, XOR-ed with a keystream derived from the salt and
+Texts (hints, feedback, worked solutions) are zlib-compressed, XOR-ed with a keystream derived from the salt and
 base64-encoded: unreadable by accident, not secret. Anyone determined can call
 ``reveal`` or simply try all the letters; this protects learners from spoilers,
 not the key from a determined reader.
+
+The key does not carry its own source: the editable plain-text spec (answers,
+mistakes, texts) is kept by the maintainers outside the repository, and
+``maintainer/exercise_key.py build SPEC`` (outside the package, so not part of a
+learner's install) turns it into ``key.json``, byte for byte reproducibly. Graded
+classes do not use this key at all: see ``momentum_lib.exercises.variants``.
 """
 
 import base64
@@ -129,7 +134,11 @@ def load(path=KEY_PATH):
 
 
 def build(spec):
-    """The stored key from a plain-text spec (see ``export``): hashes and hidden texts.
+    """The stored key from a plain-text spec: hashes and hidden texts.
+
+    The spec is ``{"salt": ..., "exercises": [{"id", "title", "kind", "choices" |
+    "tolerance" + "tolerance_text", "parts" (pairs), "example", "answer",
+    "mistakes": [{"part", "value", "feedback"}], "hints": [...], "solution"}]}``.
 
     Deterministic: the same spec (with its salt) always gives the same key.
     """
@@ -167,41 +176,19 @@ def build(spec):
         ]
         stored["hints"] = [hide(salt, f"{xid}/hint/{i}", h) for i, h in enumerate(ex["hints"])]
         stored["solution"] = hide(salt, f"{xid}/solution", ex["solution"])
-        values = {"answer": ex["answer"], "mistakes": [m["value"] for m in ex["mistakes"]]}
-        stored["source"] = hide(salt, f"{xid}/source", json.dumps(values))
         exercises.append(stored)
     return {
         "about": (
             "Answer key of momentum_lib.exercises. Answers are salted hashes of rounded "
             "values; texts are compressed and scrambled so that nobody reads a solution "
-            "by accident. This hides spoilers; it is not a secret. Edit it with "
-            "`python -m momentum_lib.exercises key-export` and `key-build`."
+            "by accident. This hides spoilers; it is not a secret. Maintainers rebuild it "
+            "from a plain-text spec kept outside the repository with "
+            "`python maintainer/exercise_key.py build SPEC`."
         ),
-        "format": 1,
+        "format": 2,
         "salt": salt,
         "exercises": exercises,
     }
-
-
-def export(key):
-    """The plain-text spec of a stored key (the inverse of ``build``)."""
-    salt = key["salt"]
-    out = []
-    for ex in key["exercises"]:
-        xid = ex["id"]
-        values = json.loads(reveal(salt, f"{xid}/source", ex["source"]))
-        plain = {k: ex[k] for k in ("id", "title", "kind", "choices", "parts", "tolerance",
-                                     "tolerance_text", "example") if k in ex}
-        plain["answer"] = values["answer"]
-        plain["mistakes"] = [
-            {"part": m["part"], "value": value,
-             "feedback": reveal(salt, f"{xid}/mistake/{i}", m["feedback"])}
-            for i, (m, value) in enumerate(zip(ex["mistakes"], values["mistakes"]))
-        ]
-        plain["hints"] = [reveal(salt, f"{xid}/hint/{i}", h) for i, h in enumerate(ex["hints"])]
-        plain["solution"] = reveal(salt, f"{xid}/solution", ex["solution"])
-        out.append(plain)
-    return {"salt": salt, "exercises": out}
 
 
 def dumps(key):
