@@ -25,7 +25,7 @@ def test_stored_executed_and_normalised(path):
     assert _notebooks.problems(path) == []
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05", "06"}],
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2].isdigit() and p.name[:2] != "00"],
                          ids=lambda p: p.name)
 def test_numbered_notebooks_have_a_checked_explorer_and_navigation(path):
     nb = nbformat.read(path, as_version=4)
