@@ -41,8 +41,9 @@ lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
 
 ## Set everything up and run every test: unit, property, conformance, notebooks (nbval),
-## stored-notebook checks, a tiny benchmark run and, where Chromium exists, the browser tests.
-test: $(DEV_STAMP)
+## stored-notebook checks, a tiny benchmark run and, where Chromium exists, the browser tests
+## (including the JupyterLite edition, which is built first: it needs npm).
+test: $(DEV_STAMP) lite
 	$(BIN)/python -m pytest tests --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(BIN)/python benchmarks/run.py --tiny
 

@@ -11,19 +11,8 @@ pytest.importorskip("ipywidgets")
 import colour_vision as cv  # noqa: E402
 from momentum_lib.explorers import EXPLORERS  # noqa: E402
 
-# Explorers whose lines differ by hue alone today, with the helper who owns the file
-# (issue 10 items 6/7 are theirs). Remove an entry once its explorer passes.
-KNOWN = {
-    "valley": "h9a: gradient descent and momentum differ only by colour (ΔL* 8)",
-    "intuition": "h9a: gradient descent and momentum differ only by colour (ΔL* 8)",
-    "nesterov": "h9b: momentum and Nesterov differ only by colour (ΔL* 12, borderline)",
-}
-
-
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
-def test_method_lines_survive_greyscale_and_deuteranopia(name, request):
-    if name in KNOWN:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN[name], strict=False))
+def test_method_lines_survive_greyscale_and_deuteranopia(name):
     ex = EXPLORERS[name]()
     problems = cv.explorer_problems(ex)
     ex.set(beta=ex.controls["beta"].min)       # a second state: other lines visible

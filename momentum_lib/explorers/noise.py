@@ -108,7 +108,10 @@ class NoiseExplorer(Explorer):
         labels = {"sgd": "gradient descent at η/(1−β)", "momentum": "momentum (η, β)"}
         scene.loss = {m: scene.animated(lx.plot([], [], color=METHOD_COLOURS[m], ls=METHOD_LINESTYLES[m],
                                                 label=labels[m])[0]) for m in METHODS}
-        scene.floor = {m: scene.animated(lx.plot([], [], color=METHOD_COLOURS[m], ls=(0, (1, 1.5)), lw=2)[0])
+        # The floors are dotted (theory), told apart by their markers as well as their colours.
+        floor_markers = {"sgd": "s", "momentum": "o"}
+        scene.floor = {m: scene.animated(lx.plot([], [], color=METHOD_COLOURS[m], ls=(0, (1, 1.5)), lw=2,
+                                                 marker=floor_markers[m], markevery=[1], markersize=7)[0])
                        for m in METHODS}
         lx.plot([], [], color="black", ls=(0, (1, 1.5)), lw=2, label="floor (theory)")
         lx.legend(loc="upper right", fontsize=TICK_SIZE - 1, framealpha=0.9)
@@ -140,7 +143,8 @@ class NoiseExplorer(Explorer):
             with np.errstate(invalid="ignore"):
                 scene.loss[method].set_data(t, np.clip(mean_loss[:, m], LOSS_LIM[0] / 10, LOSS_LIM[1] * 10))
             floor = summary["floor"][m]
-            scene.floor[method].set_data([0, STEPS], [floor, floor] if np.isfinite(floor) else [np.nan] * 2)
+            scene.floor[method].set_data([0, 0.93 * STEPS, STEPS],  # the marker sits inside the axes
+                                         [floor] * 3 if np.isfinite(floor) else [np.nan] * 3)
             w = result.w[-1, :, m]
             lim = SPREAD_LIM
             scene.points[method].set_data(clip(w[:, 0] / unit[0], -lim, lim, 0.05),
