@@ -7,6 +7,7 @@ re-execution reproduces byte for byte:
 
 * notebook metadata keeps the kernelspec and the language name only;
 * cell metadata keeps tags only (no timings, no "execution" records);
+* consecutive stream outputs of one stream are stored as one (their split depends on timing);
 * widget state and widget-view data are dropped (their model ids change on
   every run and mean nothing without a live kernel); the text/plain fallback stays;
 * every code cell carries an execution count, 1, 2, 3, … in order;
@@ -60,10 +61,20 @@ def normalise(nb):
                     continue
             if out.get("output_type") == "execute_result":
                 out["execution_count"] = cell.get("execution_count")
+            previous = outputs[-1] if outputs else {}
+            if out.get("output_type") == "stream" and previous.get("output_type") == "stream" \
+                    and previous.get("name") == out.get("name"):
+                # how a stream is cut into messages depends on timing: store it whole
+                previous["text"] = _text(previous["text"]) + _text(out["text"])
+                continue
             outputs.append(out)
         cell["outputs"] = outputs
     nb["nbformat"], nb["nbformat_minor"] = 4, 5
     return nb
+
+
+def _text(text):
+    return "".join(text) if isinstance(text, list) else text
 
 
 def _stable_id(cell, index, seen):

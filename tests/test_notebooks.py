@@ -149,3 +149,13 @@ def test_normalise_replaces_duplicate_ids():
                                          nbformat.v4.new_code_cell("2", id="x")])
     ids = [c["id"] for c in _notebooks.normalise(nb)["cells"]]
     assert ids[0] == "x" and ids[1] != "x"
+
+
+def test_normalise_stores_a_stream_whole_however_it_was_cut():
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="w\n")]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    outputs = _notebooks.normalise(nb)["cells"][0]["outputs"]
+    assert [(o["name"], o["text"]) for o in outputs] == [("stdout", "1\n2\n"), ("stderr", "w\n")]
