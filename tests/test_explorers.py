@@ -576,6 +576,7 @@ def test_plain_float_sliders_ignore_a_front_end_rounding_echo():
 
     class Plain(ValleyExplorer):
         name = "plain-test"
+        defaults = {**ValleyExplorer.defaults, "kappa": 50.0, "steps": 80}
 
         def extra_controls(self):
             return {"kappa": ipywidgets.FloatLogSlider(value=50.0, base=10, min=0, max=3, step=0.01),

@@ -60,7 +60,7 @@ def can_alloc(mb):
     except MemoryError:
         return False
 report(root=sorted(os.listdir('/')), cwd=os.getcwd(), home=sorted(os.listdir('.')),
-       repo=os.path.exists({str(ROOT)!r}), pids=len([p for p in os.listdir('/proc') if p.isdigit()]),
+       repo=[n for n in os.listdir({str(ROOT)!r}) if n != '.venv'] if os.path.isdir({str(ROOT)!r}) else [], pids=len([p for p in os.listdir('/proc') if p.isdigit()]),
        env='TEACHER_TOKEN' in os.environ, host=can_connect('127.0.0.1', {port}),
        net=can_connect('1.1.1.1', 80), etc=sorted(os.listdir('/etc')),
        big_file=can_write('/tmp/big', 40), full_home=can_write('/home/student/a', 30) and
@@ -74,7 +74,9 @@ report(root=sorted(os.listdir('/')), cwd=os.getcwd(), home=sorted(os.listdir('.'
 
 def test_a_hand_in_sees_only_its_own_copy_and_the_system(view):
     assert view["cwd"] == "/home/student" and view["home"] == ["submission.ipynb"]
-    assert not view["repo"]                       # the teacher's files are not there
+    # the teacher's files are not there (a virtual environment inside the checkout is mounted
+    # read-only where it is, so the checkout's folder may exist, holding only that)
+    assert view["repo"] == []
     assert "shadow" not in view["etc"] and "passwd" in view["etc"]
     assert not view["env"]                        # nothing of the teacher's environment
     assert view["hostname"] == "grading"
