@@ -1,8 +1,12 @@
-"""Shared pytest hooks: show the browser timings at the end of a run, where CI logs keep them."""
+"""Shared pytest hooks and fixtures: one Chromium for every browser test (Playwright's sync API
+allows one running instance per thread), and the browser timings shown at the end of a run,
+where CI logs keep them."""
 
 import json
 import pathlib
 import time
+
+import pytest
 
 ARTIFACT = pathlib.Path(__file__).resolve().parents[1] / "test-artifacts" / "browser_timings.json"
 _STARTED = time.time()
@@ -18,3 +22,14 @@ def pytest_terminal_summary(terminalreporter):
         if s:
             terminalreporter.write_line(
                 f"{frontend:>10}: median {s['median']}, p95 {s['p95']} over {s['n']} moves")
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    import browser_support as bs
+
+    sync_api = bs.require_browser_stack()
+    with sync_api.sync_playwright() as p:
+        browser = bs.launch_chromium(p)
+        yield browser
+        browser.close()

@@ -28,15 +28,6 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 
 @pytest.fixture(scope="session")
-def playwright_browser():
-    sync_api = bs.require_browser_stack()
-    with sync_api.sync_playwright() as p:
-        browser = bs.launch_chromium(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
 def served_copy(tmp_path_factory):
     """The notebooks, copied: neither server can write into the working tree."""
     return bs.copy_notebooks(tmp_path_factory.mktemp("served") / "notebooks")

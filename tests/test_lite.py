@@ -99,12 +99,8 @@ def server(site, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_api = bs.require_browser_stack()
-    with sync_api.sync_playwright() as p:
-        b = bs.launch_chromium(p)
-        yield b
-        b.close()
+def browser(playwright_browser):
+    return playwright_browser
 
 
 @pytest.fixture(scope="module")
