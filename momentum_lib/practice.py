@@ -59,3 +59,18 @@ def along_effective_lr(lr_grid, beta_grid, values, effective):
     on = np.isclose(eff, effective, rtol=1e-9)
     order = np.argsort(beta_grid[on])
     return beta_grid[on][order], values[on][order]
+
+
+def smallest_stable_beta(effective_lr, lam):
+    """The β above which heavy ball is stable at a fixed effective learning rate η/(1 − β).
+
+    PyTorch form, curvature ``lam``: with η = η_eff·(1 − β), the stability condition
+    0 < η·λ < 2(1 + β) (notebook 05) holds exactly for β > (η_eff·λ − 2)/(η_eff·λ + 2).
+    Returns 0 where every β ≥ 0 is stable (η_eff·λ ≤ 2, where plain SGD is stable too).
+    Broadcasts over arrays; both arguments must be positive.
+    """
+    x = np.asarray(effective_lr, dtype=float) * np.asarray(lam, dtype=float)
+    if not np.all(np.isfinite(x)) or np.any(x <= 0):
+        raise ValueError("effective_lr and lam must be positive and finite")
+    out = np.maximum((x - 2.0) / (x + 2.0), 0.0)
+    return out if out.ndim else float(out)

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import momentum_lib as ml
-from momentum_lib import exercises, problems, theory
+from momentum_lib import exercises, noise, practice, problems, theory
 from momentum_lib.exercises import _key, check, hint, solution
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -66,6 +66,12 @@ EX8 = 0.05 * (1 - 0.95)                             # REFERENCE §2: EMA lr η =
 EX9 = -0.03 * _torch_buffer(GRADS[:3], 0.9)         # REFERENCE §2: Keras m = −η·b_torch
 EX11 = (_lowest(False), _lowest(True))
 EX12 = math.log(0.5) / math.log(0.95)
+# notebooks 06 and 07 (PyTorch form)
+EX13 = 0.1 * (1 - 0.9)                               # η/(1 − β) = SGD's η = 0.1
+EX14 = 0.05 * 0.5 ** 2 * (1 + 0.9) / (2.0 * (1 - 0.9) * (2 * (1 + 0.9) - 0.05 * 2.0))  # α = η
+EX15 = (5.0 * 1.0 - 2) / (5.0 * 1.0 + 2)             # 5(1 − β) < 2(1 + β)
+DIGITS_ETAS = np.array([0.016, 0.032, 0.064, 0.128, 0.256, 0.512])
+EX16 = 0.128                                          # recomputed in test_ex16_…
 CHOICES = {"ex3": "c", "ex4": "d", "ex5": "a", "ex10": "b"}
 
 
@@ -85,6 +91,54 @@ def test_the_answers_agree_with_the_library():
     lows = [float(ml.run(p.grad, p.w0, 50, lr=1.0, beta=0.9, method=m).w.min())
             for m in ("momentum", "nesterov")]
     assert lows == pytest.approx(EX11, abs=1e-12)
+
+
+def test_the_new_answers_agree_with_the_library():
+    assert float(noise.effective_lr(EX13, 0.9)) == pytest.approx(0.1, rel=1e-12)
+    assert float(noise.stationary_variance(0.05, 0.9, 2.0, 0.5)) == pytest.approx(EX14, rel=1e-12)
+    assert float(noise.stationary_covariance(0.05, 0.9, [[2.0]], [[0.25]])[0, 0]) == pytest.approx(
+        EX14, rel=1e-9)
+    assert practice.smallest_stable_beta(5.0, 1.0) == pytest.approx(EX15, rel=1e-12)
+    # at the edge, η = 5(1 − β) is exactly heavy ball's largest stable η
+    assert float(theory.max_stable_lr(EX15, 1.0, convention="pytorch")) == pytest.approx(
+        5.0 * (1 - EX15), rel=1e-12)
+
+
+def test_ex14_the_floor_is_what_a_long_simulation_measures():
+    xi = noise.gaussian_noise(6000, (200, 1), seed=14)
+    w = noise.noisy_quadratic_run([2.0], [0.0], 0.05, 0.9, 0.5, xi).w[1000:, :, 0]
+    assert float(np.var(w)) == pytest.approx(EX14, rel=0.05)
+    assert abs(float(np.var(w)) - 0.03125) > abs(float(np.var(w)) - EX14)   # not the small-step rule
+
+
+def test_ex15_the_edge_is_where_heavy_ball_at_that_effective_lr_starts_to_diverge():
+    p = problems.parabola(1.0)
+    for beta, stable in ((EX15 + 0.01, True), (EX15 - 0.01, False)):
+        r = ml.run(p.grad, p.w0, 3000, lr=5.0 * (1 - beta), beta=beta, convention="pytorch")
+        w = abs(float(r.w[-1, 0]))
+        assert (w < 1e-3) if stable else not (w < 1.0), (beta, w)
+    sgd = ml.run(p.grad, p.w0, 50, lr=5.0, beta=0.0, convention="pytorch")
+    assert not abs(float(sgd.w[-1, 0])) < 1.0          # plain SGD at η_eff = 5 is unstable
+
+
+def test_ex16_the_best_eta_on_the_digits_network_by_one_call_and_by_separate_runs():
+    task = practice.digits_task()
+    val = practice.train_settings(task, DIGITS_ETAS, 0.9, epochs=3).val_loss[-1]
+    assert float(DIGITS_ETAS[np.nanargmin(val)]) == EX16
+    assert np.sort(val)[1] > 1.2 * np.min(val)              # a clear winner, not a near tie
+    one = [float(practice.train_settings(task, np.array([e]), 0.9, epochs=3).val_loss[-1][0])
+           for e in DIGITS_ETAS]
+    np.testing.assert_allclose(one, val, rtol=1e-9)
+    # the solution's numbers: the six losses, and plain SGD best at η/(1 − β) = 1.28 on the ×10 grid
+    assert [f"{v:.3f}" for v in val] == ["0.567", "0.272", "0.161", "0.127", "0.165", "0.246"]
+    sgd = practice.train_settings(task, DIGITS_ETAS * 10, 0.0, epochs=3).val_loss[-1]
+    assert int(np.nanargmin(sgd)) == 3 and f"{sgd[3]:.3f}" == "0.130"
+
+
+def test_ex13_keeping_eta_raises_the_floor_as_the_feedback_says():
+    ratio = noise.stationary_variance(0.1, 0.9, 1, 1) / noise.stationary_variance(0.1, 0, 1, 1)
+    assert f"{float(ratio):.2f}" == "9.76"
+    assert "9.76" in str(check("ex13", 0.1))
 
 
 def test_the_ema_lr_and_the_pytorch_lr_give_the_same_path():
@@ -107,7 +161,8 @@ def test_momentum_overshoots_more_than_nesterov_so_ex10_is_b():
 
 # --- accepted forms -------------------------------------------------------------------
 
-NUMBERS = {"ex6": EX6, "ex7": EX7, "ex8": EX8, "ex9": EX9, "ex12": EX12}
+NUMBERS = {"ex6": EX6, "ex7": EX7, "ex8": EX8, "ex9": EX9, "ex12": EX12, "ex13": EX13,
+           "ex14": EX14, "ex15": EX15, "ex16": EX16}
 PAIRS = {"ex1": EX1, "ex2": EX2, "ex11": EX11}
 
 
@@ -125,7 +180,8 @@ def test_a_number_is_accepted_in_every_form(xid):
 
 @pytest.mark.parametrize("xid, fraction", [("ex6", "38/3"), ("ex7", Fraction(49, 81)),
                                            ("ex8", "1/400"), ("ex7", " 49 / 81 "),
-                                           ("ex6", decimal.Decimal(38) / 3)])
+                                           ("ex6", decimal.Decimal(38) / 3), ("ex15", "3/7"),
+                                           ("ex13", "1/100"), ("ex14", Fraction(95, 2960))])
 def test_fractions_and_decimals_are_accepted(xid, fraction):
     assert check(xid, fraction).correct
 
@@ -257,6 +313,24 @@ MISTAKES = [
     ("ex2", (0.1 * 0.9 ** 8, 0.1 * 0.9 ** 48), "too few"),
     ("ex11", (EX11[0], -0.393993934225633), "nesterov=True"),
     ("ex12", -EX12, "positive"),
+    ("ex13", 0.1, "10 times larger"),
+    ("ex13", 0.1 / (1 - 0.9), "instead of dividing"),
+    ("ex13", 0.1 * 0.9, "β is not the factor"),
+    ("ex13", 0.1 * (1 + 0.9), "not 1 + β"),
+    ("ex14", 0.05 * 0.25 / (2.0 * (2 - 0.05 * 2.0)), "plain SGD's floor"),       # β = 0, same η
+    ("ex14", 0.05 * 0.5 * 1.9 / (2.0 * 0.1 * 3.7), "not σ"),                      # σ for σ²
+    ("ex14", 0.005 * 0.25 * 1.9 / (2.0 * 0.1 * (3.8 - 0.01)), "EMA form"),          # α = η(1 − β)
+    ("ex14", math.sqrt(EX14), "standard deviation"),
+    ("ex14", 0.5 * 0.25 / (2 * 2.0), "small-step"),                                # η_eff σ²/(2λ)
+    ("ex14", 0.5 * 0.25 / (2.0 * (2 - 0.5 * 2.0)), "about half"),                   # SGD at η_eff
+    ("ex15", 1 - 2 / 5, "gradient descent's limit"),
+    ("ex15", (5 - 2) / 2, "keeps η = 5"),
+    ("ex15", 7 / 3, "upside down"),
+    ("ex15", 1 - EX15, "1 − β"),
+    ("ex16", 1.28, "η itself"),
+    ("ex16", 0.256, "0.165"),
+    ("ex16", 0.064, "0.161"),
+    ("ex16", 0.512, "0.246"),
 ]
 
 
@@ -439,17 +513,18 @@ def test_without_the_variable_nothing_is_written(tmp_path, monkeypatch):
 def _spoilers():
     """Printable forms of each numeric answer: 4 to 7 significant digits, and repr.
 
-    Left out on purpose: ex1's SGD step (+0.01) and ex8's 0.0025 are too short to be
-    told apart from the questions' own data (lr = 0.1, 0.05, ...); they are covered by
-    the hash-only storage test below.
+    Left out on purpose: ex1's SGD step (+0.01), ex8's 0.0025 and ex13's 0.01 are too
+    short to be told apart from the questions' own data (lr = 0.1, 0.05, ...), and ex16's
+    answer is one of the six η's its question lists; they are covered by the hash-only
+    storage test below.
     """
-    values = [EX1[1], *EX2, EX6, EX7, EX9, *EX11, EX12]
+    values = [EX1[1], *EX2, EX6, EX7, EX9, *EX11, EX12, EX14, EX15]
     out = set()
     for x in values:
         out |= {f"{abs(x):.{digits}g}" for digits in (4, 5, 6, 7)}
         out.add(repr(abs(x)))
     # Three-digit forms a learner would type (REFERENCE §1 quotes 0.0387 and 0.000573).
-    out |= {"0.0387", "0.000573", "0.00853", "38/3", "49/81", "13.51"}
+    out |= {"0.0387", "0.000573", "0.00853", "38/3", "49/81", "13.51", "0.0321", "0.429"}
     return sorted(out)
 
 
@@ -469,7 +544,7 @@ def test_no_answer_appears_in_the_notebook_or_the_package(spoiler):
 def test_the_key_holds_hashes_not_values():
     key = _key.load()
     text = _key.KEY_PATH.read_text(encoding="utf-8")
-    for x in (EX1[0], EX8, EX6, EX7):
+    for x in (EX1[0], EX8, EX6, EX7, EX13, EX14, EX15, EX16):
         assert f"{x:.4g}" not in text.replace(key["about"], "")
     for ex in key["exercises"]:
         assert all(len(h) == _key.HASH_CHARS and int(h, 16) >= 0 for h in ex["answer"])
@@ -517,6 +592,8 @@ def test_the_maintainer_spec_rebuilds_the_key_byte_for_byte_with_the_answers_rec
     assert ex["ex1"]["answer"] == pytest.approx(list(EX1), rel=1e-12)
     assert ex["ex7"]["answer"] == pytest.approx(EX7, rel=1e-12)
     assert {x: ex[x]["answer"] for x in CHOICES} == CHOICES
+    for x, value in (("ex13", EX13), ("ex14", EX14), ("ex15", EX15), ("ex16", EX16)):
+        assert ex[x]["answer"] == pytest.approx(value, rel=1e-12), x
 
 
 def test_building_is_deterministic():

@@ -1,5 +1,6 @@
 """Hostile hand-ins: each attack class of issue 11, graded in one class run before an
-honest student. Asserted: the honest row is unchanged (12/12), nothing outside the
+honest student. Asserted: the honest row is unchanged (12/16: the sample predates
+ex13–ex16, which it has no check cell for), nothing outside the
 sandboxes is written, the results files are intact (also after a detached process
 had time to act), no process of a hand-in survives, and the grader's memory stays
 small. The attacker encodes what it could see into its own answers: a correct
@@ -20,7 +21,7 @@ from momentum_lib.exercises import grading, sandbox
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tests" / "sample_submissions"
 MARKER = "HOSTILE_MARKER_7f3a"
-IDS = [f"ex{i}" for i in range(1, 13)]
+IDS = [f"ex{i}" for i in range(1, 13)]   # the exercises the sample hand-ins answer
 
 pytestmark = pytest.mark.skipif(not sandbox.self_test()[0], reason="bubblewrap cannot run here")
 
@@ -135,7 +136,8 @@ def _snapshot(base, exclude):
 
 def test_the_honest_student_after_the_attackers_is_untouched(class_run):
     victim = class_run["grades"]["z_victim.ipynb"]
-    assert victim.score == 12 and all(r.status == "correct" for r in victim.results.values())
+    assert victim.score == 12 and all(victim.results[x].status == "correct" for x in IDS)
+    assert {r.status for x, r in victim.results.items() if x not in IDS} == {"no check cell"}
     assert not victim.notes
 
 

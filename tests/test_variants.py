@@ -63,6 +63,10 @@ def test_every_student_gets_a_personal_notebook_with_their_numbers(teacher):
         variants.params_for(secret, "s03")))
     text = "\n".join(c.source for c in nb.cells)
     assert f"κ = {meta['params']['ex7']['kappa']}**" in text
+    q = meta["params"]["ex16"]
+    assert f"**β = {q['beta']:g}** (PyTorch form) for **{q['epochs']} epochs**" in text
+    assert f"η/(1 − β) = {meta['params']['ex15']['eff']:g}**" in text
+    assert "Exercise 13 · " in text and "### Exercise 14 · The noise floor" in text
     assert "For teachers" not in text and "variants import check" in text
     assert "The facts the questions use" not in text      # it would give ex3 away
     # the multiple-choice options are re-lettered in the student's order
@@ -79,6 +83,40 @@ def test_expected_answers_are_sensible_for_every_variant(teacher):
         assert a["ex1"][0] > 0 and a["ex1"][1] < 0 < a["ex6"] and 0 < a["ex7"] < 1
         assert a["ex11"][0] < a["ex11"][1] < 0          # both overshoot, momentum further
         assert a["ex3"] in "abcd" and a["ex10"] in "abc"
+        p = variants.params_for(secret, s)
+        assert a["ex13"] == pytest.approx(p["ex13"]["lr"] * (1 - p["ex13"]["beta"]), rel=1e-12)
+        assert 0 < a["ex14"] and 0 < a["ex15"] < 1
+        assert a["ex16"] in p["ex16"]["lrs"][1:-1]       # an inner grid point, never an end
+
+
+def test_the_new_exercises_answers_follow_their_formulas_for_any_numbers():
+    """ex13–ex15 from plain formulas (PyTorch form), against expected_answers."""
+    for student in ("a", "b", "c", "d", "e", "f"):
+        p = variants.params_for(b"k" * 32, student)
+        a = variants.expected_answers(p)
+        q = p["ex14"]
+        alpha, lam, beta = q["lr"], q["lam"], q["beta"]
+        floor = alpha * q["sigma"] ** 2 * (1 + beta) / (lam * (1 - beta) * (2 * (1 + beta) - alpha * lam))
+        assert a["ex14"] == pytest.approx(floor, rel=1e-12)
+        x = p["ex15"]["eff"]
+        assert a["ex15"] == pytest.approx((x - 2) / (x + 2), rel=1e-12)
+
+
+def test_every_digits_variant_has_a_clear_best_eta():
+    """ex16: for every (β, epochs) a variant can draw, the best η wins by a margin (no near tie
+    that rounding on another machine could flip), and it is an inner grid point."""
+    import numpy as np
+
+    from momentum_lib import practice
+
+    task = practice.digits_task()
+    for beta in (0.8, 0.85, 0.9, 0.95):
+        for epochs in (2, 3, 4):
+            lrs = np.array([round((1 - beta) * e, 6) for e in variants.DIGITS_EFFECTIVE_LRS])
+            val = practice.train_settings(task, lrs, beta, epochs=epochs).val_loss[-1]
+            i = int(np.nanargmin(val))
+            assert 0 < i < len(lrs) - 1, (beta, epochs, val)
+            assert np.sort(val)[1] > 1.03 * val[i], (beta, epochs, val)
 
 
 def test_graded_check_records_without_judging(tmp_path, monkeypatch):
@@ -121,7 +159,9 @@ def test_a_class_of_30_honest_hand_ins_scores_30_of_30_and_copies_score_0(teache
                            echo=lambda *a: None, jobs=2)
     seconds = time.monotonic() - start
     assert len(grades) == 30
-    assert [g.score for g in grades] == [12] * 30, [(g.path, g.notes) for g in grades if g.score < 12]
+    n = len(variants.EXERCISES)
+    assert n == 16
+    assert [g.score for g in grades] == [n] * 30, [(g.path, g.notes) for g in grades if g.score < n]
     assert [g.student for g in grades] == ROSTER
     assert [g.notes for g in grades] == [[]] * 30          # every cell of a personal notebook runs
     print(f"30 variants graded in {seconds:.0f} s with 2 jobs")

@@ -1,6 +1,6 @@
 """Exercises with offline answer checking, targeted hints and worked solutions.
 
-For learners (notebook 06)::
+For learners (the exercises notebook, 08)::
 
     from momentum_lib.exercises import check, hint, solution
     answer = 0.05

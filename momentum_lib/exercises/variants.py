@@ -4,8 +4,8 @@
     python -m momentum_lib.exercises variants make --roster roster.csv --secret teacher.secret --out handout/
     python -m momentum_lib.exercises grade submissions/ --roster roster.csv --secret teacher.secret
 
-Each student gets the same twelve exercises with their own numbers (gradients,
-η, β, λ, κ, …) and, for the multiple-choice ones, the options in their own
+Each student gets the same sixteen exercises with their own numbers (gradients,
+η, β, λ, κ, noise, …) and, for the multiple-choice ones, the options in their own
 order. The numbers are derived from the teacher's secret and the student's id
 (HMAC-SHA256), and the notebook carries them in its metadata together with an
 HMAC tag over (student id, numbers): a hand-in whose numbers were edited, that
@@ -16,7 +16,9 @@ the teacher's process. In a personal notebook ``check`` only records the answer
 (no feedback: there is no key to give it); practice mode is unchanged.
 
 Answer sharing: an answer that is wrong for its student but right for another
-student's variant is reported, and the whole hand-in then scores 0.
+student's variant is reported, and the whole hand-in then scores 0 (not for the
+multiple-choice ones, nor for ex16, whose answer is one of six listed values that
+many variants share: a match there is no evidence).
 """
 
 import csv
@@ -32,13 +34,18 @@ from pathlib import Path
 from . import _answers
 from .grading import ExerciseResult, clip
 
-EXERCISES = [f"ex{i}" for i in range(1, 13)]
+EXERCISES = [f"ex{i}" for i in range(1, 17)]
 KINDS = {"ex1": "pair", "ex2": "pair", "ex11": "pair", "ex3": "choice", "ex4": "choice",
          "ex5": "choice", "ex10": "choice"}
 TOLERANCES = {x: ("rel", 1e-3) for x in EXERCISES}
 TOLERANCES.update({"ex2": ("rel", 5e-3), "ex11": ("abs", 5e-4), "ex12": ("abs", 0.05)})
 # the option that is right, in the practice notebook's lettering
 CORRECT_OPTION = {"ex3": "c", "ex4": "d", "ex5": "a", "ex10": "b"}
+# answers picked from a short list shared by many variants: a match with another
+# student's variant is no evidence of copying
+SHARED_ANSWERS = {"ex16"}
+# ex16's learning rates: (1 − β) times these effective learning rates
+DIGITS_EFFECTIVE_LRS = (0.16, 0.32, 0.64, 1.28, 2.56, 5.12)
 METADATA_KEY = "momentum_variant"
 NOTEBOOK_PATTERN = "*_exercises.ipynb"
 
@@ -104,6 +111,15 @@ def params_for(secret, student):
         letters = list("abc" if x == "ex10" else "abcd")
         rng.shuffle(letters)
         p[x] = {"order": letters}   # the practice options, in this student's order
+    # notebooks 06 and 07 (drawn after the others, so that ex1–ex12 keep their numbers)
+    p["ex13"] = {"lr": _grid(rng, 0.05, 0.5, 0.01),
+                 "beta": rng.choice([0.8, 0.85, 0.9, 0.95, 0.98, 0.99])}
+    p["ex14"] = {"lam": _grid(rng, 1.0, 4.0, 0.5), "sigma": _grid(rng, 0.2, 1.0, 0.1),
+                 "lr": _grid(rng, 0.01, 0.1, 0.01), "beta": rng.choice([0.8, 0.85, 0.9, 0.95])}
+    p["ex15"] = {"eff": _grid(rng, 2.5, 12.0, 0.1)}
+    beta = rng.choice([0.8, 0.85, 0.9, 0.95])
+    p["ex16"] = {"beta": beta, "epochs": rng.choice([2, 3, 4]),
+                 "lrs": [round((1 - beta) * e, 6) for e in DIGITS_EFFECTIVE_LRS]}
     return p
 
 
@@ -121,7 +137,9 @@ def tag_for(secret, student, params):
 def expected_answers(params):
     """{exercise: answer} for one variant (numbers, pairs, or the letter of the right option)."""
     import momentum_lib as ml
-    from momentum_lib import frameworks, problems, theory
+    import numpy as np
+
+    from momentum_lib import frameworks, noise, practice, problems, theory
 
     a = {}
     q = params["ex1"]
@@ -143,9 +161,30 @@ def expected_answers(params):
     a["ex11"] = tuple(float(ml.run(p.grad, p.w0, 50, lr=q["lr"], beta=q["beta"], method=m).w.min())
                       for m in ("momentum", "nesterov"))
     a["ex12"] = float(theory.half_life(params["ex12"]["beta"]))
+    q = params["ex13"]
+    a["ex13"] = float(q["lr"] / noise.effective_lr(1.0, q["beta"]))
+    q = params["ex14"]
+    a["ex14"] = float(noise.stationary_variance(q["lr"], q["beta"], q["lam"], q["sigma"]))
+    a["ex15"] = float(practice.smallest_stable_beta(params["ex15"]["eff"], 1.0))
+    q = params["ex16"]
+    lrs = np.array(q["lrs"])
+    val = practice.train_settings(_digits_task(), lrs, q["beta"], epochs=q["epochs"]).val_loss[-1]
+    a["ex16"] = float(lrs[np.nanargmin(val)])
     for x, right in CORRECT_OPTION.items():
         a[x] = "abcd"[params[x]["order"].index(right)]
     return a
+
+
+_DIGITS = []
+
+
+def _digits_task():
+    """The digits task of notebook 07, made once per process."""
+    if not _DIGITS:
+        from momentum_lib import practice
+
+        _DIGITS.append(practice.digits_task())
+    return _DIGITS[0]
 
 
 def _close(x, a, tol):
@@ -228,6 +267,32 @@ STEMS = {
         "### Exercise 12 · The half-life of the velocity's memory\n\n"
         f"For **β = {_fmt(q['beta'])}**, after how many steps has a gradient's weight inside the "
         "velocity halved? Give the exact value (a real number, not rounded to whole steps)."),
+    "ex13": lambda q: (
+        "### Exercise 13 · Switching momentum on without changing the effective step\n\n"
+        f"You train with plain mini-batch SGD at **η = {_fmt(q['lr'])}** and like where it ends up. Now "
+        f"you switch on momentum with **β = {_fmt(q['beta'])} in the PyTorch form** (b ← βb + g, "
+        "w ← w − η·b, as in `torch.optim.SGD`). Which η keeps the long-run, noise-dominated behaviour "
+        "the same, that is, gives the same effective learning rate?"),
+    "ex14": lambda q: (
+        "### Exercise 14 · The noise floor\n\n"
+        f"Heavy ball in the **PyTorch form** on J(w) = ½λw² with **λ = {_fmt(q['lam'])}** sees the "
+        "gradients λw + σξ, with ξ ~ N(0, 1) independent at every step and "
+        f"**σ = {_fmt(q['sigma'])}**. With **η = {_fmt(q['lr'])} and β = {_fmt(q['beta'])}**, what is "
+        "the long-run (stationary) variance of w?"),
+    "ex15": lambda q: (
+        "### Exercise 15 · Where momentum helps at a fixed effective η\n\n"
+        "Take a quadratic whose largest curvature is λ = 1, and fix the effective learning rate "
+        f"**η/(1 − β) = {_fmt(q['eff'])}** (PyTorch form, so η = {_fmt(q['eff'])}·(1 − β)). Plain SGD "
+        "(β = 0) needs η·λ < 2 and is unstable there; heavy ball is stable when 0 < η·λ < 2(1 + β). "
+        "Above which β is heavy ball stable at this effective learning rate? Give the edge value."),
+    "ex16": lambda q: (
+        "### Exercise 16 · Tune η for momentum on the digits network\n\n"
+        f"Notebook 07's network, `task = practice.digits_task()`. Train momentum with "
+        f"**β = {_fmt(q['beta'])}** (PyTorch form) for **{q['epochs']} epochs** at the six learning "
+        "rates η ∈ {" + ", ".join(_fmt(x) for x in q["lrs"]) + "} in one call, "
+        f"`practice.train_settings(task, etas, {_fmt(q['beta'])}, epochs={q['epochs']})` with `etas` "
+        "a numpy array, and read the validation losses after the last epoch, `.val_loss[-1]` (one "
+        "per η). Which η gives the lowest validation loss?"),
 }
 
 _OPTION = re.compile(r"^\* \*\*\(([a-d])\)\*\* ", re.MULTILINE)
@@ -247,9 +312,9 @@ def _shuffle_options(source, order):
     return head + "\n".join(lines)
 
 
-SETUP = ("import momentum_lib as ml\nfrom momentum_lib import problems, theory\n"
+SETUP = ("import momentum_lib as ml\nfrom momentum_lib import noise, practice, problems, theory\n"
          "from momentum_lib.exercises.variants import check, hint, solution\n")
-INTRO = ("**Your personal, graded version.** The numbers in exercises 1, 2, 6–9, 11 and 12 are "
+INTRO = ("**Your personal, graded version.** The numbers in exercises 1, 2, 6–9 and 11–16 are "
          "yours alone, and the options of the multiple-choice questions are in your own order. "
          "`check` records your answer without saying whether it is right: your teacher's grader "
          "computes that from your numbers. For each exercise the first answer you check (other "
@@ -365,7 +430,7 @@ class _Verdict:
             return ExerciseResult("wrong", clip(f"could not read the answer: {problem}"), answer)
         if matches(xid, answer, self.expected[xid]):
             return ExerciseResult("correct", "", answer)
-        if KINDS.get(xid) != "choice":
+        if KINDS.get(xid) != "choice" and xid not in SHARED_ANSWERS:
             other = self.grader.owner_of(xid, answer, exclude=self.student)
             if other:
                 self.copied[xid] = other
