@@ -647,3 +647,17 @@ def test_a_slider_value_written_in_python_between_stops_is_kept_exactly():
         ex.controls["lr"].value = 1000.0
     ex.reset()
     assert ex.values["lr"] == 1.9
+
+
+def test_without_threads_a_front_end_move_is_drawn_at_once(monkeypatch):
+    """A browser kernel (Pyodide) has no threads: moves are drawn synchronously there."""
+    from momentum_lib.explorers import _base
+
+    monkeypatch.setattr(_base, "_THREADS", False)
+    ex = EXPLORERS["valley"]()
+    slider = ex.controls["beta"]
+    before = ex.png()
+    monkeypatch.setattr(_base.threading, "Thread", None)     # any thread would fail loudly
+    _front_end_sends(slider, index=slider.index - 5)
+    assert ex.state["beta"] == slider.value != ex.defaults["beta"]
+    assert ex.png() != before

@@ -143,6 +143,10 @@ except ImportError:  # pragma: no cover - e.g. Pyodide: the standard library's z
     _deflate = zlib
 
 
+# Front-end moves are drawn on a worker thread where the kernel has threads; a browser
+# kernel (Pyodide, the JupyterLite edition) has none and draws each move as it arrives.
+_THREADS = sys.platform != "emscripten"
+
 # During a drag a frame is shown at least this often (s): a frame overtaken by a newer move
 # is dropped only if another went out within this time, so a fast drag never starves.
 MIN_FRAME_GAP = 0.1
@@ -642,9 +646,9 @@ class Explorer:
             # FloatLogSlider do so) is not a move: keep the exact value, draw nothing.
             return
         self._values[key] = change.new
-        if getattr(widget, "_property_lock", None):
+        if getattr(widget, "_property_lock", None) and _THREADS:
             self._schedule()        # from the front end: coalesce, draw the latest only
-        else:
+        else:                       # (a browser kernel such as Pyodide has no threads)
             self.refresh()          # from Python (``widget.value = x``): synchronous
 
     def _schedule(self):
@@ -655,7 +659,10 @@ class Explorer:
             if self._worker:
                 return
             self._worker = True
-        threading.Thread(target=self._work, name=f"explorer-{self.name}", daemon=True).start()
+        try:
+            threading.Thread(target=self._work, name=f"explorer-{self.name}", daemon=True).start()
+        except RuntimeError:        # no thread to be had: draw now, in this one
+            self._work()
 
     def _work(self):
         while True:
