@@ -82,7 +82,7 @@ when the static part must be redrawn (e.g. κ changes the contours and limits);
 is re-cached. ``side_widgets()`` returns widgets shown beside the figure (e.g. an
 HTML table) that ``update`` may fill. ``message(summary, values)`` returns the
 text shown in a strip kept free below the axes, so it hides no data, label or
-legend (default: "diverged at step k — lower η or β" when
+legend (default: "diverged at step k — lower η" when
 ``summary["diverged_at"] >= 0``); the status line repeats it in bold. ``compute`` may raise :class:`InputError`
 for bad input (unparsable text): its message is shown in the figure and the
 status line, never as a traceback.
@@ -358,9 +358,9 @@ def divergence_message(k_sgd, k):
     diverged; -1 means it did not. Empty when neither did."""
     if k >= 0 and k_sgd >= 0:
         return (f"both diverged: gradient descent at step {k_sgd}, "
-                f"momentum at step {k} — lower η or β")
+                f"momentum at step {k} — lower η")
     if k >= 0:
-        return f"momentum diverged at step {k} — lower η or β"
+        return f"momentum diverged at step {k} — lower η"
     if k_sgd >= 0:
         return f"gradient descent diverged at step {k_sgd}; momentum did not"
     return ""
@@ -385,6 +385,8 @@ class Explorer:
     beta_range = (0.0, 0.99)
     beta_step = 0.01
     lr_range = (1e-3, 1.0)
+    # The η slider's label: name the form of η it belongs to, e.g. "η (EMA form)".
+    lr_label = "learning rate η"
     lr_log = True              # log-scale stops (else linear stops every lr_step)
     lr_step = 0.01
     figsize = (9.0, 4.5)       # inches; at dpi 100 this is the displayed size in CSS px
@@ -443,10 +445,10 @@ class Explorer:
         beta = float_slider(self.defaults.get("beta", lo), lo, hi, self.beta_step, ".2f", "momentum β")
         lr_lo, lr_hi = self.lr_range
         if self.lr_log:
-            lr = log_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, "learning rate η")
+            lr = log_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, self.lr_label)
         else:
             lr = float_slider(self.defaults.get("lr", lr_lo), lr_lo, lr_hi, self.lr_step, ".3g",
-                              "learning rate η")
+                              self.lr_label)
         controls = {"beta": beta, "lr": lr}
         controls.update(self.extra_controls())
         for key, widget in controls.items():
@@ -522,7 +524,7 @@ class Explorer:
     def message(self, summary, values):
         """Text across the figure, or ``""``."""
         k = summary.get("diverged_at", -1)
-        return f"diverged at step {k} — lower η or β" if k >= 0 else ""
+        return f"diverged at step {k} — lower η" if k >= 0 else ""
 
     # ---- public API -----------------------------------------------------------
     @property

@@ -20,7 +20,7 @@ import numpy as np
 from .. import theory
 from ..drawing import METHOD_COLOURS, METHOD_NAMES, cut_at_exit, method_style
 from ..experiments import noisy_parabola_runs, stationary_spread
-from ._base import Explorer, Scene, float_slider
+from ._base import Explorer, Scene, divergence_message, float_slider
 
 W0 = 4.0
 STEPS = 200
@@ -46,18 +46,6 @@ def _spread_text(spread):
     return f"{spread:.3g}" if math.isfinite(spread) else "unbounded (unstable)"
 
 
-def divergence_text(k_sgd, k):
-    """The figure's message when a run diverged (−1: did not), with η for the learning rate."""
-    if k >= 0 and k_sgd >= 0:
-        return (f"both diverged: gradient descent at step {k_sgd},\n"
-                f"momentum at step {k} — lower η")
-    if k >= 0:
-        return f"momentum diverged at step {k} — lower η"
-    if k_sgd >= 0:
-        return f"gradient descent diverged at step {k_sgd}; momentum did not"
-    return ""
-
-
 class IntuitionExplorer(Explorer):
     """β, η and gradient noise: what the velocity smooths, and what the weights do."""
 
@@ -70,12 +58,6 @@ class IntuitionExplorer(Explorer):
     figsize = (11.5, 4.6)
     tight = False             # axes placed in build: one legend below all three panels
 
-    def _make_controls(self):
-        # The η slider says which form its η belongs to (``lr_label``; the base class
-        # labels it "learning rate η").
-        controls = super()._make_controls()
-        controls["lr"].description = self.lr_label
-        return controls
 
     def extra_controls(self):
         return {"noise": float_slider(self.defaults["noise"], 0.0, 3.0, 0.1, ".1f", "gradient noise σ")}
@@ -100,7 +82,7 @@ class IntuitionExplorer(Explorer):
         }
 
     def message(self, summary, values):
-        return divergence_text(summary["sgd_diverged_at"], summary["diverged_at"])
+        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"])
 
     def status(self, summary, values):
         return (f"β = {values['beta']:.2f} · η = {values['lr']:.3g} (EMA form, both) · "

@@ -41,11 +41,8 @@ class NesterovExplorer(Explorer):
     defaults = {"beta": 0.9, "lr": 2.0, "kappa": 10.0}
     # up to 500: past momentum's limit (2 + 2β)/(1 − β) = 398 at β = 0.99, the slider's end
     lr_range = (0.05, 500.0)
+    lr_label = LR_LABEL
     figsize = (11.0, 4.6)
-
-    def __init__(self, **values):
-        super().__init__(**values)
-        self.controls["lr"].description = LR_LABEL
 
     def extra_controls(self):
         return {"kappa": kappa_slider(self.defaults["kappa"], largest=100.0)}
@@ -70,7 +67,7 @@ class NesterovExplorer(Explorer):
     def message(self, summary, values):
         k, k_n = summary["diverged_at"], summary["nesterov_diverged_at"]
         if k >= 0 and k_n >= 0:
-            return f"both diverged (momentum at step {k}, Nesterov at {k_n}) — lower η or β"
+            return f"both diverged (momentum at step {k}, Nesterov at {k_n}) — lower η"
         if k >= 0:
             return f"momentum diverged at step {k}; Nesterov did not"
         if k_n >= 0:

@@ -51,12 +51,12 @@ class NoiseExplorer(Explorer):
     title = "Noisy gradients: momentum (η, β) and gradient descent at η/(1−β), one noise stream"
     defaults = {"beta": 0.9, "lr": 0.05, "sigma": 0.05, "kappa": 10.0}
     lr_range = (1e-3, 1.0)
+    lr_label = "η (PyTorch form)"
     figsize = (11.0, 4.6)
 
     def __init__(self, **values):
         self._xi = noise.gaussian_noise(STEPS, (CHAINS, 1, 2), seed=SEED)
         super().__init__(**values)
-        self.controls["lr"].description = "η (PyTorch form)"
 
     def extra_controls(self):
         return {"sigma": log_slider(self.defaults["sigma"], 0.01, 1.0, "gradient noise σ"),

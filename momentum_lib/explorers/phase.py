@@ -71,13 +71,10 @@ class PhaseExplorer(Explorer):
     defaults = {"beta": 0.9, "lr": 1.0, "kappa": 100.0}
     beta_range = BETA_LIM
     lr_range = LR_LIM
+    lr_label = LR_LABEL
     lr_log = False
     lr_step = 0.01
     figsize = (11.0, 5.4)
-
-    def __init__(self, **values):
-        super().__init__(**values)
-        self.controls["lr"].description = LR_LABEL
 
     def extra_controls(self):
         return {"kappa": kappa_slider(self.defaults["kappa"], largest=1000.0)}

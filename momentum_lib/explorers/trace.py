@@ -110,12 +110,6 @@ class TraceExplorer(Explorer):
     text_examples = {"grads": ["1", "1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1", "1e6, -1e6",
                                "0.5, abc", "", "0.5,,0.4", ",".join(["1"] * 13), "nan"]}
 
-    def _make_controls(self):
-        # The η slider says which form its η belongs to (``lr_label``; the base class
-        # labels it "learning rate η").
-        controls = super()._make_controls()
-        controls["lr"].description = self.lr_label
-        return controls
 
     def extra_controls(self):
         return {"grads": widgets.Text(

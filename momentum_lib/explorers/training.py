@@ -56,13 +56,13 @@ class TrainingExplorer(Explorer):
     title = "Training a real network: momentum (η, β) beside gradient descent at η/(1−β)"
     defaults = {"beta": 0.9, "lr": 0.05, "batch_size": 32, "epochs": 5}
     lr_range = (1e-3, 3.0)
+    lr_label = "η (PyTorch form)"
     figsize = (11.0, 4.6)
 
     def __init__(self, **values):
         self._data = datasets.digits()
         self._params0 = network.init_mlp(64, HIDDEN, 10, seed=SEED)
         super().__init__(**values)
-        self.controls["lr"].description = "η (PyTorch form)"
 
     def extra_controls(self):
         return {

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from .. import problems, run, theory
 from ..drawing import METHOD_NAMES, TICK_SIZE, cut_at_exit, method_style
 from ..experiments import settling_step
-from ._base import Explorer, Scene, control_style, kappa_slider
+from ._base import Explorer, Scene, control_style, divergence_message, kappa_slider
 
 CONVENTION = "pytorch"
 # Fixed view of the valley: the start (−3, 1) and room for overshoot past 0.
@@ -57,19 +57,6 @@ def level_sets(kappa, n_levels=9, n_points=120):
     return np.clip(np.concatenate(xs), *XLIM), np.clip(np.concatenate(ys), *YLIM)
 
 
-def divergence_text(k_sgd, k):
-    """The figure's message when gradient descent (step ``k_sgd``) and/or momentum (``k``)
-    diverged (−1: did not), in the series' notation (η, not lr). Empty when neither did."""
-    if k >= 0 and k_sgd >= 0:
-        return (f"both diverged: gradient descent at step {k_sgd},\n"
-                f"momentum at step {k} — lower η")
-    if k >= 0:
-        return f"momentum diverged at step {k} — lower η"
-    if k_sgd >= 0:
-        return f"gradient descent diverged at step {k_sgd}; momentum did not"
-    return ""
-
-
 def _steps_text(k, diverged_at):
     if diverged_at >= 0:
         return f"diverged at step {diverged_at}"
@@ -87,12 +74,6 @@ class ValleyExplorer(Explorer):
     lr_range = (0.01, 10.0)
     figsize = (10.0, 4.6)
 
-    def _make_controls(self):
-        # The η slider says which form its η belongs to (``lr_label``; the base class
-        # labels it "learning rate η").
-        controls = super()._make_controls()
-        controls["lr"].description = self.lr_label
-        return controls
 
     def extra_controls(self):
         return {
@@ -120,7 +101,7 @@ class ValleyExplorer(Explorer):
         }
 
     def message(self, summary, values):
-        return divergence_text(summary["sgd_diverged_at"], summary["diverged_at"])
+        return divergence_message(summary["sgd_diverged_at"], summary["diverged_at"])
 
     def status(self, summary, values):
         return (f"β = {values['beta']:.2f} · η = {values['lr']:.3g} (PyTorch form) · "
