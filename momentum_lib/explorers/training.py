@@ -120,7 +120,7 @@ class TrainingExplorer(Explorer):
                                                  marker=MARKERS[m], label=labels[m])[0]) for m in METHODS}
         scene.val = {m: scene.animated(vx.plot([], [], color=METHOD_COLOURS[m], ls=METHOD_LINESTYLES[m],
                                                marker=MARKERS[m], label=labels[m])[0]) for m in METHODS}
-        tx.legend(loc="lower left", fontsize=TICK_SIZE - 1, framealpha=0.9)
+        tx.legend(loc="center right", fontsize=TICK_SIZE - 1, framealpha=0.9)
         fig.suptitle(self.title, fontsize=15)
         self.restyle(scene, values)
         return scene
