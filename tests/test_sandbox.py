@@ -140,3 +140,11 @@ def test_flooding_the_channel_back_stops_that_hand_in_only():
     _, out = _probe(code)
     assert out.killed and "more than 4 MB" in out.killed
     assert time.monotonic() - start < 120
+
+
+def test_the_scratch_tmpfs_is_mounted_before_python_so_a_venv_under_tmp_stays_visible():
+    # bwrap mounts in order: a tmpfs on /tmp after the binds would hide a checkout's venv in /tmp
+    cmd = sandbox.bwrap_command("submission.ipynb", 3, 4)
+    tmpfs = [i for i, arg in enumerate(cmd) if arg == "--tmpfs"]
+    binds = [i for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--ro-bind-try", "--symlink")]
+    assert tmpfs and binds and max(tmpfs) < min(binds)

@@ -126,6 +126,13 @@ def bwrap_command(notebook_name, nb_fd, job_fd, limits=None, bwrap=None):
             "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading",
             "--cap-drop", "ALL", "--clearenv"]
+    # The scratch folders first: bwrap mounts in order, so a Python or venv that lives under
+    # /tmp (a checkout there, as CI may have) is bound over the fresh tmpfs, not hidden by it.
+    # tmpfs size limits need bubblewrap 0.7 (Debian 12 has 0.8); older ones get the per-file
+    # limit only
+    sized = bwrap_version(bwrap) >= (0, 7)
+    for mount in ("/tmp", HOME):
+        cmd += (["--size", str(lim["disk_mb"] * mb)] if sized else []) + ["--tmpfs", mount]
     for name in ("/usr", "/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(name):
             cmd += ["--symlink", os.readlink(name), name]
@@ -137,11 +144,6 @@ def bwrap_command(notebook_name, nb_fd, job_fd, limits=None, bwrap=None):
         cmd += ["--ro-bind", root, root]
     cmd += ["--ro-bind", _lib_dir(), f"{LIB_MOUNT}/momentum_lib",
             "--proc", "/proc", "--dev", "/dev"]
-    # tmpfs size limits need bubblewrap 0.7 (Debian 12 has 0.8); older ones get the per-file
-    # limit only
-    sized = bwrap_version(bwrap) >= (0, 7)
-    for mount in ("/tmp", HOME):
-        cmd += (["--size", str(lim["disk_mb"] * mb)] if sized else []) + ["--tmpfs", mount]
     cmd += ["--file", str(nb_fd), f"{HOME}/{notebook_name}",
             "--file", str(job_fd), "/tmp/job.json",
             "--chdir", HOME]
