@@ -309,7 +309,7 @@ def measured_rate(errors, *, window=20, floor=1e-150):
     """The per-step contraction factor read off a simulated error sequence.
 
     With ``T`` the last step whose error is finite and above ``floor`` (later steps
-    have underflowed, reached rounding level or diverged), find the step ``i`` with
+    have underflowed, reached rounding level or diverged; earlier unusable steps are skipped), find the step ``i`` with
     the largest error in a window starting at ``T // 2`` and the step ``j`` with the
     largest error in a window ending at ``T``; then
 
@@ -343,8 +343,9 @@ def measured_rate(errors, *, window=20, floor=1e-150):
     e = np.asarray(errors, dtype=float)
     n = e.shape[0]
     usable = np.isfinite(e) & (e > floor)
-    # T: the last step of the leading run of usable steps
-    T = np.where(usable.all(axis=0), n - 1, np.argmin(usable, axis=0) - 1)
+    # T: the last usable step (an error that lands exactly on 0 mid-run, as a 1-D path that
+    # steps straight onto the minimum does, is passed over, not taken for the end)
+    T = n - 1 - np.argmax(usable[::-1], axis=0)
     T = np.maximum(T, 1)
     half = T // 2
     width = np.clip(np.minimum(window, (T - half) // 2), 1, None)

@@ -205,14 +205,14 @@ def warmup_then_decay(steps, warmup=0, decay="none", final=0.0):
 
 
 def recording_path():
-    """Where the repository keeps the torch recording: ``tests/conformance/network_sgd.npz``.
+    """Where the package keeps the torch recording: ``momentum_lib/data/network_sgd.npz``.
 
-    It exists in a checkout of the repository (Binder, ``make lab``, CI), not in an
-    installed wheel, which has no ``tests/``.
+    It is package data, so notebook 07 can replay it wherever the library is installed
+    (a checkout, a wheel, the JupyterLite edition's browser kernel).
     """
     from pathlib import Path
 
-    return Path(__file__).resolve().parents[1] / "tests" / "conformance" / "network_sgd.npz"
+    return Path(__file__).resolve().parent / "data" / "network_sgd.npz"
 
 
 def compare_with_recording(path=None):

@@ -5,7 +5,7 @@ PyTorch would. This script builds the same network in torch (float64, same start
 weights from ``network.init_mlp``), trains it with ``torch.optim.SGD`` on the same
 digits mini-batches (``network.epoch_batches``) for several settings (momentum,
 Nesterov, plain SGD, a per-step learning-rate schedule set on the param group), and
-stores what torch computed in ``tests/conformance/network_sgd.npz``: the batch loss of
+stores what torch computed in ``momentum_lib/data/network_sgd.npz``: the batch loss of
 every step, the parameters at a few checkpoints, and torch's gradient at the start.
 The tests then replay the numpy training against that file without torch.
 
@@ -29,7 +29,7 @@ import numpy as np
 from momentum_lib import datasets, network
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "conformance" / "network_sgd.npz"
+DATA = HERE.parent / "momentum_lib" / "data" / "network_sgd.npz"
 HIDDEN, BATCH, STEPS, SEED = 16, 32, 20, 7
 CHECKPOINTS = (1, 5, STEPS)
 FIELDS = ("W1", "b1", "W2", "b2")

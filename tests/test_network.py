@@ -10,7 +10,7 @@ import pytest
 from momentum_lib import datasets, network
 
 HERE = Path(__file__).resolve().parent
-DATA = np.load(HERE / "conformance" / "network_sgd.npz")
+DATA = np.load(HERE.parent / "momentum_lib" / "data" / "network_sgd.npz")
 META = json.loads(str(DATA["meta"]))
 
 
@@ -175,7 +175,7 @@ def test_a_damaged_digits_file_is_refused(monkeypatch):
 
 
 def test_library_replay_of_the_recording_agrees_with_the_tests_replay():
-    worst, meta = network.compare_with_recording(HERE / "conformance" / "network_sgd.npz")
+    worst, meta = network.compare_with_recording(HERE.parent / "momentum_lib" / "data" / "network_sgd.npz")
     assert 0.0 <= worst < 1e-14
     assert meta["versions"]["torch"].startswith("2.13.0")
 
@@ -190,4 +190,4 @@ def test_library_replay_notices_a_tampered_recording(tmp_path):
 
 
 def test_recording_path_points_at_the_committed_file():
-    assert network.recording_path() == HERE / "conformance" / "network_sgd.npz"
+    assert network.recording_path() == HERE.parent / "momentum_lib" / "data" / "network_sgd.npz"

@@ -190,3 +190,12 @@ def test_figure_data_for_notebook_05():
     curves = experiments.loss_vs_beta((10.0,), np.linspace(0, 0.9, 10), 50)
     best, losses = curves[10.0]
     assert losses.shape == (10,) and best.beta == pytest.approx(0.2699, abs=1e-4)
+
+
+def test_a_path_that_steps_exactly_onto_the_minimum_once_still_measures_its_rate():
+    # αλ = 1: heavy ball's first step lands on 0 exactly, then the ripple resumes at rate √β.
+    p = problems.parabola(1.0)
+    r = ml.run(p.grad, p.w0, 1500, lr=1.0, beta=0.5, method="momentum", convention="pytorch")
+    errors = experiments.error_norms(r.w, p.minimum)
+    assert errors[1] == 0.0
+    assert float(experiments.measured_rate(errors, floor=1e-280)) == pytest.approx(0.5 ** 0.5, abs=5e-3)
