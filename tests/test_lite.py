@@ -45,6 +45,8 @@ KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusb
 CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
 PROMPTS = f"{CELL}.jp-CodeCell .jp-InputPrompt"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# The tag of a checked cell whose digits may differ between numpy builds (see printed_differences).
+PLATFORM_SENSITIVE = "platform-sensitive"
 
 
 def site_dir():
@@ -182,6 +184,14 @@ def printed_differences(page, nb):
     for i, cell in enumerate(cells):
         tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] != "code" or {"nbval-ignore-output", "nbval-skip"} & set(tags):
+            continue
+        if PLATFORM_SENSITIVE in tags:
+            # Trainings in an unstable regime (notebook 07's largest effective η) amplify the
+            # last-bit differences between numpy builds, so their digits differ in Pyodide
+            # while every conclusion drawn from them holds; nbval checks them exactly on
+            # CPython. Here the cell must still print something.
+            if not shown[i].strip():
+                out.append(f"cell {cell.get('id', i)}: printed nothing in the browser")
             continue
         stored = "".join("".join(o["text"]) if isinstance(o["text"], list) else o["text"]
                          for o in cell.get("outputs", [])
