@@ -265,6 +265,27 @@ CELL_PROBLEMS = """
 """
 
 
+# JupyterLab's (and JupyterLite's) cells of the notebook in view, their input prompts, and
+# the MIME type of a widget output.
+LAB_CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
+LAB_PROMPTS = f"{LAB_CELL}.jp-CodeCell .jp-InputPrompt"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def lab_run_all_outcome(page, nb_path, timeout_ms):
+    """After Run All in JupyterLab or JupyterLite: wait until every widget output has a
+    rendered view and the explorers have settled, then return (code cells by position that
+    did not run, error outputs, warnings) as ``cell_problems`` sorts them."""
+    page.wait_for_function(
+        f"""() => Array.from(document.querySelectorAll('{LAB_CELL} .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'))
+             .every((o) => o.children.length > 0)""", timeout=timeout_ms)
+    wait_widgets_settled(page)
+    prompts = page.eval_on_selector_all(LAB_PROMPTS, "els => els.map(e => e.textContent.trim())")
+    not_run = [i for i, t in enumerate(prompts) if not any(ch.isdigit() for ch in t)]
+    errors, warnings = cell_problems(page, LAB_CELL, raises_exception_cells(nb_path))
+    return not_run, errors, warnings
+
+
 def cell_problems(page, cell_selector, raises_ok):
     """Error-like outputs outside cells tagged ``raises-exception``; stderr without a
     traceback (e.g. a warning) is returned separately so it can be reported."""

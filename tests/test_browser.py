@@ -150,9 +150,7 @@ def lab_menu(page, menu, item):
 
 
 KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
-CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
-PROMPTS = f"{CELL}.jp-CodeCell .jp-InputPrompt"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+CELL, PROMPTS = bs.LAB_CELL, bs.LAB_PROMPTS
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -178,14 +176,7 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record,
                         && prompts.some(t => /\\d/.test(t)) && ({KERNEL_IDLE})());
             }}""", timeout=240_000)
 
-        # Widget outputs are in place once each widget-view output has a rendered view.
-        page.wait_for_function(
-            f"""() => Array.from(document.querySelectorAll('{CELL} .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'))
-                 .every((o) => o.children.length > 0)""", timeout=60_000)
-        bs.wait_widgets_settled(page)
-        prompts = page.eval_on_selector_all(PROMPTS, "els => els.map(e => e.textContent.trim())")
-        not_run = [i for i, t in enumerate(prompts) if not any(ch.isdigit() for ch in t)]
-        errors, warnings = bs.cell_problems(page, CELL, bs.raises_exception_cells(nb))
+        not_run, errors, warnings = bs.lab_run_all_outcome(page, nb, timeout_ms=60_000)
         page.screenshot(path=str(shots_dir("jupyterlab") / f"{nb.stem}.png"))
         assert not errors, f"{nb.name}: error output after Run All:\n" + "\n".join(errors)
         assert not not_run, f"{nb.name}: code cells (by code-cell position) did not run: {not_run}"

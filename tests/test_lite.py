@@ -42,9 +42,7 @@ KERNEL_TIMEOUT_MS = 300_000
 RUN_ALL_TIMEOUT_MS = 600_000
 
 KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
-CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
-PROMPTS = f"{CELL}.jp-CodeCell .jp-InputPrompt"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+CELL, PROMPTS = bs.LAB_CELL, bs.LAB_PROMPTS
 # The tag of a checked cell whose digits may differ between numpy builds (see printed_differences).
 PLATFORM_SENSITIVE = "platform-sensitive"
 
@@ -312,13 +310,7 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         lab_menu(page, "Run", "Run All Cells")
         wait_run_all_done(page)
         result["run_all_s"] = round(time.monotonic() - t1, 1)
-        page.wait_for_function(
-            f"""() => Array.from(document.querySelectorAll('{CELL} .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'))
-                 .every((o) => o.children.length > 0)""", timeout=120_000)
-        bs.wait_widgets_settled(page)
-        prompts = page.eval_on_selector_all(PROMPTS, "els => els.map(e => e.textContent.trim())")
-        not_run = [i for i, t in enumerate(prompts) if not any(ch.isdigit() for ch in t)]
-        errors, warnings = bs.cell_problems(page, CELL, bs.raises_exception_cells(nb))
+        not_run, errors, warnings = bs.lab_run_all_outcome(page, nb, timeout_ms=120_000)
         result["warnings"] = warnings
         page.screenshot(path=str(shots / f"{nb.stem}.png"))
         assert not errors, f"{nb.name}: error output after Run All in JupyterLite:\n" + "\n".join(errors)
