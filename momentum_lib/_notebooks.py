@@ -24,6 +24,7 @@ Usage::
 
 import argparse
 import copy
+import hashlib
 import os
 import re
 import sys
@@ -79,8 +80,6 @@ def _text(text):
 
 def _stable_id(cell, index, seen):
     """The cell's own id if it has a valid, unused one; else one derived from its place and source."""
-    import hashlib
-
     cell_id = cell.get("id")
     if not (isinstance(cell_id, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cell_id)
             and cell_id not in seen):

@@ -661,10 +661,7 @@ class Explorer:
             if self._worker:
                 return
             self._worker = True
-        try:
-            threading.Thread(target=self._work, name=f"explorer-{self.name}", daemon=True).start()
-        except RuntimeError:        # no thread to be had: draw now, in this one
-            self._work()
+        threading.Thread(target=self._work, name=f"explorer-{self.name}", daemon=True).start()
 
     def _work(self):
         while True:
