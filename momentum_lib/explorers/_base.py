@@ -10,13 +10,25 @@ pyplot, so the inline backend never shows a stray copy) and splits it in two:
   rendered pixels are cached (``canvas.copy_from_bbox``). Ticks and text are
   three quarters of an Agg draw, so they must not be redrawn on every move;
 * the *dynamic* artists (paths, markers, messages) are created with
-  ``animated=True``; a move restores the cached pixels, updates those artists
-  with ``set_data`` and draws only them (``draw_artist``): "blitting".
+  ``animated=True``; a move updates those artists with ``set_data`` and draws
+  only them: as an SVG over the cached background (below), or, for a whole
+  frame, over the restored pixels (``draw_artist``): "blitting".
 
-The pixels are then encoded to PNG (:func:`encode_png`: no per-row filter,
-deflate level 1 with ISA-L when installed) and put into an ``ipywidgets.Image``.
-Nothing beyond ipywidgets core is needed, so an explorer works in JupyterLab,
-Notebook 7, VS Code and Voila. ``benchmarks/run.py`` times both ways in one process.
+What goes to the browser is two images stacked in one grid cell (``frames="layers"``,
+the default): the static background as a PNG (:func:`encode_png`, RGB), sent only
+when ``static_key`` or ``layer_key`` changes, and on top of it the dynamic artists
+as an SVG written by matplotlib's SVG renderer in a compact form
+(:mod:`._vector`), sent on every move. A β/η move thus costs the geometry of a few
+lines, 2–10 KB, instead of every pixel of the frame (55–260 KB at 2×), which is the
+latency on a slow link (Binder over a classroom's Wi-Fi), and the top layer is sharp
+at any screen density. ``frames="png"`` sends the whole frame as a PNG on every move
+instead (the way before; kept for comparison, ``benchmarks/``). Either way the kernel
+keeps the Agg frame: :meth:`Explorer.png` (and the snapshot that static renderers
+show) is the background with the dynamic artists drawn over it by Agg, made when
+asked. Nothing beyond ipywidgets core is needed (``Image`` widgets in a ``GridBox``),
+so an explorer works in JupyterLab, Notebook 7, VS Code, Voila and JupyterLite.
+``benchmarks/run.py`` times the ways in one process, ``benchmarks/browser.py`` in a
+real browser.
 
 The figure is rendered at ``pixel_ratio`` (2) times its size and shown at
 ``figsize × dpi`` CSS pixels, so a projector or a high-density screen shows it
@@ -114,8 +126,10 @@ HTML export keep).
 DOM contract (browser tests rely on it): the explorer is an ``ipywidgets.VBox``
 with CSS class ``momentum-explorer``; the β slider has class ``explorer-beta``,
 the lr slider ``explorer-lr``, every other control ``explorer-<name>``, the reset
-button ``explorer-reset``, the figure ``Image`` ``explorer-figure`` and the
-status ``HTML`` ``explorer-status``.
+button ``explorer-reset``, the figure ``GridBox`` ``explorer-figure`` (``ex.figure``)
+holding the ``Image`` ``explorer-background`` (``ex.background``, hidden with
+``frames="png"``) and above it the ``Image`` ``explorer-moves`` (``ex.image``: the one
+that changes on a β/η move), and the status ``HTML`` ``explorer-status``.
 """
 
 import base64
@@ -213,8 +227,8 @@ def encode_png(canvas, alpha=True):
     Pillow at level 6: for a 2000 × 920 frame (a 1000 × 460 figure at 2×) this takes
     ~5 ms with ISA-L, ~12 ms with zlib, against ~45 ms and ~140 ms.
 
-    This is the one place that turns pixels into bytes for the browser: a cheaper
-    encoding (fewer bytes per move) replaces this function and nothing else.
+    This is the one place that turns pixels into PNG bytes: the background of
+    ``frames="layers"``, every frame of ``frames="png"``, and :meth:`Explorer.png`.
     """
     width, height = canvas.get_width_height(physical=True)
     channels = 4 if alpha else 3
