@@ -213,3 +213,17 @@ def test_chromium_draws_the_layers_as_the_kernel_draws_the_frame(playwright_brow
         assert drawn_share(page, ex, shift="transform:translate(1px,1px)") >= 0.015
     finally:
         context.close()
+
+
+def test_the_moves_layer_does_not_grow_with_the_pixel_ratio():
+    # The figures are rendered at 2× for projectors; the SVG of a move is about the same
+    # bytes at 1× (tight_layout places the axes a fraction of a point differently at
+    # another dpi), while the background PNG, sent once per static key, grows.
+    cls = EXPLORERS["valley"]
+    at_1x = type("ValleyAt1x", (cls,), {"pixel_ratio": 1})()
+    at_2x = cls()
+    for beta in (0.3, 0.95):
+        at_1x.set(beta=beta)
+        at_2x.set(beta=beta)
+        assert abs(len(at_1x.image.value) / len(at_2x.image.value) - 1) < 0.05
+    assert len(at_2x.background.value) > 2 * len(at_1x.background.value)
