@@ -12,6 +12,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 # JupyterLab settings the project installs into the environment (not the user's own):
 # no news pop-up, no update check.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/momentum.json
+# Enables the server extension momentum_lib.serving: kernel websockets without Nagle's delay.
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/momentum.json
 # Jupyter refuses to start as root (containers, CI, many lab machines) unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 # Classroom mode: a kernel whose page was closed (no connection) for CULL_IDLE seconds is
@@ -23,13 +25,15 @@ CULL := --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) \
 
 .PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance conformance-network clean lite
 
-$(LAB_STAMP): requirements.txt pyproject.toml binder/lab-overrides.json
+$(LAB_STAMP): requirements.txt pyproject.toml binder/lab-overrides.json binder/jupyter-server-extension.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	mkdir -p $(dir $(LAB_OVERRIDES))
 	cp binder/lab-overrides.json $(LAB_OVERRIDES)
+	mkdir -p $(dir $(SERVER_CONFIG))
+	cp binder/jupyter-server-extension.json $(SERVER_CONFIG)
 	touch $@
 
 $(DEV_STAMP): $(LAB_STAMP) requirements-dev.txt

@@ -74,6 +74,16 @@ def check_fidelity(page, connection_file, nb, oracle, where):
     return problems
 
 
+def nagle_problem(server, kernel_id, where):
+    """The kernel's websocket has Nagle's algorithm off (momentum_lib/serving.py): the
+    server logs it when the page connects. Without it, the small messages of a slider move
+    wait for the browser's delayed acknowledgements (a 40 ms mode in key press → frame)."""
+    text = Path(server.log_path).read_text(errors="replace")
+    if f"kernel {kernel_id}: websocket with TCP_NODELAY" in text:
+        return None
+    return f"{where}: kernel {kernel_id}'s websocket was not set to TCP_NODELAY (see momentum_lib/serving.py)"
+
+
 def measure_drags(page, result):
     """Issue 10 item 2: a half-second mouse drag of every explorer's β slider; reported."""
     result["drags"] = []
@@ -185,6 +195,7 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record,
                       if s["path"].endswith(nb.name))
         fidelity = check_fidelity(page, bs.kernel_connection_file(jupyterlab, kernel), nb, oracle,
                                   f"JupyterLab {nb.name}")
+        nagle = nagle_problem(jupyterlab, kernel, f"JupyterLab {nb.name}")
         views = bs.view_problems(page, 15, f"JupyterLab {nb.name}")
         result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("jupyterlab") / nb.stem))
         measure_drags(page, result)
@@ -192,6 +203,7 @@ def test_notebook_runs_in_jupyterlab(nb, playwright_browser, jupyterlab, record,
         record["jupyterlab"][nb.name] = result
         assert not fidelity, "the kernel does not hold what the code set:\n" + "\n".join(fidelity)
         assert not views, "\n".join(views)
+        assert not nagle, nagle
         assert not errors_in_page, f"{nb.name}: uncaught JavaScript errors: {errors_in_page}"
         check_timings(result, f"JupyterLab {nb.name}")
     finally:
@@ -269,8 +281,10 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record, o
         assert rendered == n_cells, f"{nb.name}: Voila rendered {rendered} of {n_cells} cells"
         page.screenshot(path=str(shots_dir("voila") / f"{nb.stem}.png"))
 
-        fidelity = check_fidelity(page, bs.kernel_connection_file(classroom, bs.voila_kernel_id(page)),
+        kernel = bs.voila_kernel_id(page)
+        fidelity = check_fidelity(page, bs.kernel_connection_file(classroom, kernel),
                                   nb, oracle, f"Voila {nb.name}")
+        nagle = nagle_problem(classroom, kernel, f"Voila {nb.name}")
         # Classroom type reaches the controls too (the page's own text is ≥ 20 px).
         views = bs.view_problems(page, 20, f"Voila {nb.name}")
         result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots_dir("voila") / nb.stem))
@@ -280,6 +294,7 @@ def test_notebook_in_classroom_mode(nb, playwright_browser, classroom, record, o
         assert not fidelity, "the kernel does not hold what the code set:\n" + "\n".join(fidelity)
         assert not OFFSITE[offsite_before:], f"{nb.name}: requests off this machine: {OFFSITE[offsite_before:]}"
         assert not views, "\n".join(views)
+        assert not nagle, nagle
         lab = record["jupyterlab"].get(nb.name)
         if lab is not None:
             assert result["explorers"] == lab["explorers"], \

@@ -64,7 +64,8 @@ def test_make_present_culls_idle_kernels():
 @pytest.mark.timeout(240)
 def test_make_lab_starts_and_the_news_pop_up_is_off(tmp_path):
     """`make lab` itself (as root too), with the settings override the project installs:
-    JupyterLab's settings API then serves fetchNews = "false" as the default."""
+    JupyterLab's settings API then serves fetchNews = "false" as the default; and with the
+    project's server extension enabled."""
     settings = tmp_path / "app-settings"
     (settings / "overrides.d").mkdir(parents=True)
     (settings / "overrides.d" / "momentum.json").write_text(
@@ -82,5 +83,9 @@ def test_make_lab_starts_and_the_news_pop_up_is_off(tmp_path):
         props = plugin["schema"]["properties"]
         assert props["fetchNews"]["default"] == "false"
         assert props["checkForUpdates"]["default"] is False
+        # and the project's server extension (momentum_lib/serving.py) is on: kernel
+        # websockets without Nagle's delay
+        assert "kernel websockets use NoDelayKernelWebsocketConnection" in \
+            Path(server.log_path).read_text(errors="replace")
     finally:
         server.stop()
