@@ -138,6 +138,7 @@ import math
 import numbers
 import struct
 import sys
+import textwrap
 import threading
 import time
 import traceback
@@ -179,17 +180,24 @@ class Scene:
     """The artists of one figure: attributes set by ``build``, plus the dynamic list.
 
     ``scene.animated(artist)`` marks an artist as dynamic (redrawn on every move,
-    in the order marked) and returns it.
+    in the order marked) and returns it. An axis can be dynamic too (e.g.
+    ``scene.animated(ax.yaxis, always=True)``): its ticks and labels then move with
+    the data instead of the whole background being redrawn and sent again.
     """
 
     def __init__(self, fig):
         self.fig = fig
         self.dynamic = []
         self.layer = []
+        self.always = []
 
-    def animated(self, artist):
+    def animated(self, artist, always=False):
+        """``always``: drawn in every frame, also when the input is bad and the other
+        dynamic artists are not (e.g. an axis whose limits follow η)."""
         artist.set_animated(True)
         self.dynamic.append(artist)
+        if always:
+            self.always.append(artist)
         return artist
 
     def layered(self, artist):
@@ -416,6 +424,7 @@ class Explorer:
     pixel_ratio = 2            # rendered at dpi × pixel_ratio, shown at figsize × dpi CSS px
     tight = True               # tight_layout once after build (False: build places axes)
     message_strip = 0.34       # inches kept free below the axes for the figure's message
+    message_width = None       # characters per line of the figure's message (None: one line)
     # Strings tried by tests for each Text control (good and bad input).
     text_examples = {}
     frames = "layers"          # see FRAMES; Explorer(frames="png") sends whole frames
@@ -753,8 +762,8 @@ class Explorer:
             result = self.compute(values)
         except InputError as error:
             self.result, self.state = None, {"error": str(error), "diverged_at": -1, **values}
-            scene.message.set_text(str(error))
-            self._blit([scene.message], values)
+            scene.message.set_text(self._message_lines(str(error)))
+            self._blit([*scene.always, scene.message], values)
             self.status_line.value = _status_html(f"<b>{_escape(str(error))}</b>")
             return
         summary = self.summary(result, values)
@@ -765,12 +774,15 @@ class Explorer:
             return
         self.update(scene, result, values)
         text = self.message(summary, values)
-        scene.message.set_text(text)
+        scene.message.set_text(self._message_lines(text))
         self._blit(scene.dynamic, values)
         status = self.status(summary, values)
         if text:
             status = f"{status} · <b>{_escape(text)}</b>" if status else f"<b>{_escape(text)}</b>"
         self.status_line.value = _status_html(status)
+
+    def _message_lines(self, text):
+        return textwrap.fill(text, self.message_width) if self.message_width else text
 
     def _blit(self, artists, values):
         """Draw a frame of ``artists`` over the background and send it to the front end."""

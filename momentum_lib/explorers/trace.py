@@ -107,6 +107,7 @@ class TraceExplorer(Explorer):
     lr_range = (0.01, 1.0)
     figsize = (4.9, 3.7)
     tight = False             # axes placed in build: the legend goes under the plot
+    message_width = 24        # the message sits in the empty axes (see _build_scene)
     text_examples = {"grads": ["1", "1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1", "1e6, -1e6",
                                "0.5, abc", "", "0.5,,0.4", ",".join(["1"] * 13), "nan"]}
 
@@ -145,19 +146,22 @@ class TraceExplorer(Explorer):
 
     def static_key(self, values):
         try:
-            grads = parse_gradients(values["grads"])
+            self._last_key = len(parse_gradients(values["grads"]))
         except InputError:
-            return self._last_key
-        # |Δw| ≤ lr·max|g| for both methods (v is an average of gradients).
-        self._last_key = (len(grads), _nice_limit(values["lr"] * max(abs(g) for g in grads)))
-        return self._last_key
+            pass
+        return self._last_key           # the step axis; the Δw axis moves with the bars
 
-    _last_key = (5, 0.05)
+    _last_key = 5
 
     def build(self, fig, values):
         scene = Scene(fig)
         ax = scene.ax = fig.add_subplot()
         ax.set(xlabel="step $t$", ylabel="Δw")
+        # Δw scales with η, so its axis follows η on a 1-2-5 ladder: drawn with the bars
+        # (a few glyphs) rather than as a new background on every ladder step. Its limits
+        # are symmetric, so the zero line stays where the background has it.
+        scene.yaxis = scene.animated(ax.yaxis, always=True)
+        ax.set_ylim(-1.0, 1.0)          # symmetric from the start (update sets the ladder step)
         ax.axhline(0.0, color="black", linewidth=1)
         width = 0.38
         scene.bars = {}
@@ -177,14 +181,24 @@ class TraceExplorer(Explorer):
         self.restyle(scene, values)
         return scene
 
+    def _build_scene(self, fig, values):
+        scene = super()._build_scene(fig, values)
+        # This figure has no free strip below its legend, and its only messages are about
+        # bad input, which leaves the axes empty (no bars): the message goes there, wrapped.
+        scene.message.set(transform=scene.ax.transAxes, x=0.5, y=0.75, ha="center",
+                          va="center")
+        return scene
+
     def restyle(self, scene, values):
-        n, limit = self.static_key(values)
+        n = self.static_key(values)
         scene.ax.set_xlim(0.4, n + 0.6)
         scene.ax.set_xticks(np.arange(1, n + 1))
-        scene.ax.set_ylim(-1.05 * limit, 1.05 * limit)
 
     def update(self, scene, result, values):
         n = len(result["momentum"])
+        # |Δw| ≤ η·max|∇J| for both methods (v is an average of gradients)
+        limit = _nice_limit(values["lr"] * float(np.max(np.abs(result["momentum"].g))))
+        scene.ax.set_ylim(-1.05 * limit, 1.05 * limit)
         for method in ("sgd", "momentum"):
             dw = result[method].dw
             for k, bar in enumerate(scene.bars[method]):
