@@ -200,8 +200,25 @@ def launch_chromium(playwright):
 
 
 # --- In the page -------------------------------------------------------------------
+# An explorer's figure (``.explorer-figure``) is either one <img> (the whole PNG frame) or a
+# container of two stacked <img>: ``img.explorer-background`` (the static part, a PNG sent
+# only when it changes) under ``img.explorer-moves`` (what a β/η move redraws). MOVES_IMG is
+# the image a move changes; RASTER_IMG the one whose pixels could be stretched (the
+# background when it has a src, else the moves image). Substituted into the snippets below.
+MOVES_IMG = """(box) => {
+  const moves = box.querySelector('img.explorer-moves');
+  if (moves) return moves;
+  const fig = box.querySelector('.explorer-figure');
+  return fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+}"""
+RASTER_IMG = """(box) => {
+  const bg = box.querySelector('img.explorer-background');
+  return bg && bg.getAttribute('src') ? bg : (MOVES_IMG)(box);
+}""".replace("MOVES_IMG", MOVES_IMG)
+
+
 # One probe per page. A capture-phase keydown listener stamps performance.now() as the
-# key event enters the page; a MutationObserver on each explorer's <img> stamps when its
+# key event enters the page; a MutationObserver on the <img> a move changes (MOVES_IMG) stamps when its
 # src changes (ipywidgets swaps in a new blob URL per image), and a load listener when the
 # new image is decoded. Latency = src change − key down, all on the page's clock.
 INSTALL_PROBE = """
@@ -212,8 +229,7 @@ INSTALL_PROBE = """
   document.addEventListener('pointerup', () => { probe.upAt = performance.now(); }, true);
   probe.watch = () => {
     document.querySelectorAll('.momentum-explorer').forEach((box) => {
-      const fig = box.querySelector('.explorer-figure');
-      const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+      const img = (MOVES_IMG)(box);
       if (!img || probe.imgs.includes(img)) return;
       const i = probe.imgs.push(img) - 1;
       probe.changes[i] = []; probe.loads[i] = [];
@@ -224,12 +240,11 @@ INSTALL_PROBE = """
     return probe.imgs.length;
   };
 }
-"""
+""".replace("MOVES_IMG", MOVES_IMG).replace("RASTER_IMG", RASTER_IMG)
 
 EXPLORER_STATE = """
 () => Array.from(document.querySelectorAll('.momentum-explorer')).map((box) => {
-  const fig = box.querySelector('.explorer-figure');
-  const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+  const img = (MOVES_IMG)(box);
   const readout = (cls) => {
     const s = box.querySelector('.' + cls);
     const r = s && s.querySelector('.widget-readout');
@@ -246,7 +261,7 @@ EXPLORER_STATE = """
     status: status ? status.textContent.trim() : null,
   };
 })
-"""
+""".replace("MOVES_IMG", MOVES_IMG).replace("RASTER_IMG", RASTER_IMG)
 
 # Text of every output in each cell, by cell position (0-based, all cell types), so the
 # test can tell which notebook cell an error came from and honour `raises-exception`.
@@ -324,10 +339,10 @@ def wait_explorers_drawn(page, timeout_ms=60_000):
     """Wait until every explorer's image has a src and is decoded; return their states."""
     page.wait_for_function(
         """() => Array.from(document.querySelectorAll('.momentum-explorer')).every((box) => {
-             const fig = box.querySelector('.explorer-figure');
-             const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
-             return img && img.getAttribute('src') && img.complete && img.naturalWidth > 0;
-           })""", timeout=timeout_ms)
+             const img = (MOVES_IMG)(box), raster = (RASTER_IMG)(box);
+             return img && img.getAttribute('src') && img.complete && img.naturalWidth > 0
+                    && raster.complete;
+           })""".replace("MOVES_IMG", MOVES_IMG).replace("RASTER_IMG", RASTER_IMG), timeout=timeout_ms)
     return page.evaluate(EXPLORER_STATE)
 
 
@@ -573,8 +588,8 @@ EXPLORER_VIEW = """
   const size = (sel) => Array.from(box.querySelectorAll(sel))
       .filter((e) => e.offsetParent !== null && e.textContent.trim())
       .map((e) => parseFloat(getComputedStyle(e).fontSize));
-  const fig = box.querySelector('.explorer-figure');
-  const img = fig && (fig.tagName === 'IMG' ? fig : fig.querySelector('img'));
+  // An SVG layer cannot be stretched: the raster (the background, or the whole frame) can.
+  const img = (RASTER_IMG)(box);
   const rect = img.getBoundingClientRect();
   return {
     label: size('.widget-label'), readout: size('.widget-readout'),
@@ -584,7 +599,7 @@ EXPLORER_VIEW = """
     columnWidth: box.getBoundingClientRect().width,
   };
 })
-"""
+""".replace("MOVES_IMG", MOVES_IMG).replace("RASTER_IMG", RASTER_IMG)
 
 
 def view_problems(page, min_font_px, where):
