@@ -4,12 +4,16 @@
     python benchmarks/run.py --tiny   # a few moves of everything; checks the script still works
 
 For every explorer in ``momentum_lib.explorers.EXPLORERS`` it moves each control
-through a fixed sequence of values and times one ``set(...)`` per move: compute,
-blit, PNG encode, up to the new bytes in the ``ipywidgets.Image``. The same
+through a fixed sequence of values and times one ``set(...)`` per move, up to the
+new bytes in the ``ipywidgets.Image`` widgets, for both ways an explorer can send
+a frame, interleaved move by move: ``frames="layers"`` (the default: an SVG of the
+dynamic artists per move, the static background as a PNG only when it changes)
+and ``frames="png"`` (the whole frame as a PNG on every move). It counts the bytes
+each move puts into the widgets, i.e. what goes over the websocket. The same
 frames are then drawn the way ``interact`` and the inline backend draw them (a
 new pyplot figure, a full draw, ``savefig(..., bbox_inches="tight")``, close), so
-both ways are measured on the same machine in the same run. Sending the PNG to
-the browser is not included in either (it is the same for both).
+all ways are measured on the same machine in the same run. ``benchmarks/browser.py``
+measures what arrives in a real browser.
 
 It also times ``run`` over 40 000 (β, lr) settings × 100 steps against a Python
 loop calling ``run`` once per setting (timed on a sample, extrapolated), and
@@ -65,19 +69,48 @@ def control_sequence(ex, per_control):
     return moves
 
 
-def time_explorer(cls, per_control, interact_every):
-    ex = cls()
+def key_walk(ex, presses):
+    """β and η moves as arrow keys make them: from the starting stop, ``presses`` stops up,
+    twice as many down, and back (clamped at the slider's ends)."""
+    moves = []
+    for key in ("beta", "lr"):
+        stops = ex.controls[key].grid
+        i = stops.index(ex.values[key]) if ex.values[key] in stops else len(stops) // 2
+        for step in [1] * presses + [-1] * (2 * presses) + [1] * presses:
+            i = min(max(i + step, 0), len(stops) - 1)
+            moves.append((key, stops[i]))
+    return moves
+
+
+def sent_bytes(ex, before):
+    """Bytes a move put into the explorer's image widgets (a value unchanged is not sent)."""
+    return sum(len(w.value) for w in (ex.image, ex.background) if w.value is not before[id(w)])
+
+
+def time_explorer(cls, per_control, interact_every, presses):
+    ways = {frames: cls(frames=frames) for frames in ("layers", "png")}
+    ex = ways["layers"]
+    walk = key_walk(ex, presses)
     moves = control_sequence(ex, per_control)
-    ex.set(**{moves[0][0]: moves[0][1]})          # warm-up (first encode, caches)
-    blit, blit_fast = [], []
-    for key, value in moves:
-        t0 = time.perf_counter()
-        ex.set(**{key: value})
-        dt = time.perf_counter() - t0
-        blit.append(dt)
-        if key in ("beta", "lr"):
-            blit_fast.append(dt)
-    ex.reset()
+    for each in ways.values():
+        each.set(**{moves[0][0]: moves[0][1]})          # warm-up (first encode, caches)
+        each.reset()
+    times = {frames: {"all": [], "beta_lr": []} for frames in ways}
+    sent = {frames: [] for frames in ways}
+    # β/η as a learner moves them (key presses), then every control swept end to end;
+    # interleaved move by move, so both ways see the same load
+    for part, sequence in (("beta_lr", walk), ("all", moves)):
+        for key, value in sequence:
+            for frames, each in ways.items():
+                before = {id(w): w.value for w in (each.image, each.background)}
+                t0 = time.perf_counter()
+                each.set(**{key: value})
+                times[frames][part].append(time.perf_counter() - t0)
+                if part == "beta_lr":
+                    sent[frames].append(sent_bytes(each, before))
+        for each in ways.values():
+            each.reset()
+    blit, blit_fast = times["layers"]["all"], times["layers"]["beta_lr"]
     slow = []
     ex.render_interact_way()                     # warm-up: pyplot import and fonts
     for key, value in moves[::interact_every]:
@@ -92,7 +125,7 @@ def time_explorer(cls, per_control, interact_every):
     width, height = ex.fig.canvas.get_width_height(physical=True)
     return {"moves": len(moves), "blit": blit, "blit_beta_lr": blit_fast, "interact": slow,
             "interact_beta_lr": slow_fast, "pixels": f"{width}×{height}",
-            "png_kb": len(ex.png()) / 1000}
+            "png_beta_lr": times["png"]["beta_lr"], "sent": sent}
 
 
 def time_drag(cls, moves, interval):
@@ -191,27 +224,41 @@ def report(explorer_rows, grid, imports, tiny, load_start, drags=None):
                  f"load average (1/5/15 min) {load_start} at the start, {load_average()} at the end"
                  + (" (tiny run: too few moves to trust)" if tiny else ""))
     lines.append("")
-    lines.append("### Explorer updates (one slider move → new PNG in the Image widget)")
+    lines.append("### Explorer updates (one slider move → new bytes in the Image widgets)")
     lines.append("")
     lines.append("Figures are rendered at 2× (the frame's pixels below) and shown at half that "
                  "size in CSS pixels, so a projector or a high-density screen shows them sharp; "
-                 "the `interact` way draws the same pixels.")
+                 "the `interact` way draws the same pixels. *layers* is the explorers' default "
+                 "(`frames=\"layers\"`: an SVG of the dynamic artists per move, the static "
+                 "background as a PNG only when it changes); *png* sends the whole frame as a PNG "
+                 "on every move (`frames=\"png\"`, the way before). Both are timed move by move, "
+                 "interleaved, in this run.")
     lines.append("")
-    lines.append("| explorer | frame (px) | PNG (KB) | β/η moves median (ms) | β/η p95 (ms) | interact way, β/η median (ms) "
-                 "| speed-up (β/η medians) | β/η within a 60 Hz frame? | all moves median (ms) | all moves p95 (ms) |")
+    lines.append("| explorer | frame (px) | β/η bytes per move, layers: median / p95 (KB) "
+                 "| png: median / p95 (KB) | β/η move, layers: median / p95 (ms) | png: median (ms) "
+                 "| interact way, β/η median (ms) | speed-up vs interact (layers) "
+                 "| within a 60 Hz frame? | all moves, layers: median / p95 (ms) |")
     lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in explorer_rows.items():
         med, p95 = statistics.median(r["blit"]), percentile(r["blit"], 95)
         fast = statistics.median(r["blit_beta_lr"]) if r["blit_beta_lr"] else float("nan")
         fast95 = percentile(r["blit_beta_lr"], 95)
+        png = statistics.median(r["png_beta_lr"]) if r["png_beta_lr"] else float("nan")
         islow = statistics.median(r["interact_beta_lr"] or r["interact"])
         ok = "yes" if 1000 * fast <= FRAME_MS else "no"
-        lines.append(f"| {name} | {r['pixels']} | {r['png_kb']:.0f} | {ms(fast)} | {ms(fast95)} | {ms(islow)} "
-                     f"| {islow / fast:.0f}× | {ok} | {ms(med)} | {ms(p95)} |")
+        kb = {way: (statistics.median(b) / 1000, percentile(b, 95) / 1000) if b else (float("nan"),) * 2
+              for way, b in r["sent"].items()}
+        lines.append(f"| {name} | {r['pixels']} | {kb['layers'][0]:.1f} / {kb['layers'][1]:.1f} "
+                     f"| {kb['png'][0]:.1f} / {kb['png'][1]:.1f} | {ms(fast)} / {ms(fast95)} | {ms(png)} "
+                     f"| {ms(islow)} | {islow / fast:.0f}× | {ok} | {ms(med)} / {ms(p95)} |")
+    lines.append("")
+    lines.append("β/η moves are arrow-key presses from the starting values: up, down twice as "
+                 "far, and back, one stop at a time; *all moves* sweep every control end to end.")
     lines.append("")
     lines.append("Moves that change the axes or contours (κ, steps, the noise level, the number of "
                  "gradients) redraw and re-cache the static background, so they make the all-moves "
-                 "p95; β and η moves only blit.")
+                 "p95; β and η moves only draw the dynamic artists (trace's η also moves its Δw "
+                 "axis at each step of a 1-2-5 ladder).")
     if drags:
         lines.append("")
         n = next(iter(drags.values()))["moves"]
@@ -261,7 +308,8 @@ def main(argv=None):
     load_start = load_average()
     rows = {}
     for name in EXPLORERS:
-        rows[name] = time_explorer(EXPLORERS[name], per_control, interact_every)
+        rows[name] = time_explorer(EXPLORERS[name], per_control, interact_every,
+                                   3 if args.tiny else 15)
         print(f"timed explorer {name}: {rows[name]['moves']} moves", file=sys.stderr)
     drags = {name: time_drag(EXPLORERS[name], 8 if args.tiny else 62, 0.008) for name in EXPLORERS}
     print("timed drags", file=sys.stderr)

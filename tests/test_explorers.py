@@ -103,7 +103,12 @@ def test_dom_contract_classes(explorers, name):
     assert "momentum-explorer" in ex.widget._dom_classes
     assert "explorer-beta" in ex.controls["beta"]._dom_classes
     assert "explorer-lr" in ex.controls["lr"]._dom_classes
-    assert "explorer-figure" in ex.image._dom_classes
+    assert "explorer-figure" in ex.figure._dom_classes
+    assert "explorer-moves" in ex.image._dom_classes
+    assert "explorer-background" in ex.background._dom_classes
+    # both images in the figure's one grid cell, the moving one on top (later in the DOM)
+    assert list(ex.figure.children) == [ex.background, ex.image]
+    assert ex.background.layout.grid_area == ex.image.layout.grid_area == "1 / 1 / 2 / 2"
     assert isinstance(ex.status_line, ipywidgets.HTML)
     assert "explorer-status" in ex.status_line._dom_classes
 
@@ -113,7 +118,8 @@ def test_dom_contract_classes(explorers, name):
             yield from descendants(child)
 
     inside = list(descendants(ex.widget))
-    for part in (ex.controls["beta"], ex.controls["lr"], ex.image, ex.status_line, ex.reset_button):
+    for part in (ex.controls["beta"], ex.controls["lr"], ex.figure, ex.image, ex.background,
+                 ex.status_line, ex.reset_button):
         assert any(part is w for w in inside)
     # beta must be a slider in [0, 1)
     assert isinstance(ex.controls["beta"], (GridSlider, ipywidgets.FloatSlider))

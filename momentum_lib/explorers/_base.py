@@ -10,13 +10,25 @@ pyplot, so the inline backend never shows a stray copy) and splits it in two:
   rendered pixels are cached (``canvas.copy_from_bbox``). Ticks and text are
   three quarters of an Agg draw, so they must not be redrawn on every move;
 * the *dynamic* artists (paths, markers, messages) are created with
-  ``animated=True``; a move restores the cached pixels, updates those artists
-  with ``set_data`` and draws only them (``draw_artist``): "blitting".
+  ``animated=True``; a move updates those artists with ``set_data`` and draws
+  only them: as an SVG over the cached background (below), or, for a whole
+  frame, over the restored pixels (``draw_artist``): "blitting".
 
-The pixels are then encoded to PNG (:func:`encode_png`: no per-row filter,
-deflate level 1 with ISA-L when installed) and put into an ``ipywidgets.Image``.
-Nothing beyond ipywidgets core is needed, so an explorer works in JupyterLab,
-Notebook 7, VS Code and Voila. ``benchmarks/run.py`` times both ways in one process.
+What goes to the browser is two images stacked in one grid cell (``frames="layers"``,
+the default): the static background as a PNG (:func:`encode_png`, RGB), sent only
+when ``static_key`` or ``layer_key`` changes, and on top of it the dynamic artists
+as an SVG written by matplotlib's SVG renderer in a compact form
+(:mod:`._vector`), sent on every move. A β/η move thus costs the geometry of a few
+lines, 2–10 KB, instead of every pixel of the frame (55–260 KB at 2×), which is the
+latency on a slow link (Binder over a classroom's Wi-Fi), and the top layer is sharp
+at any screen density. ``frames="png"`` sends the whole frame as a PNG on every move
+instead (the way before; kept for comparison, ``benchmarks/``). Either way the kernel
+keeps the Agg frame: :meth:`Explorer.png` (and the snapshot that static renderers
+show) is the background with the dynamic artists drawn over it by Agg, made when
+asked. Nothing beyond ipywidgets core is needed (``Image`` widgets in a ``GridBox``),
+so an explorer works in JupyterLab, Notebook 7, VS Code, Voila and JupyterLite.
+``benchmarks/run.py`` times the ways in one process, ``benchmarks/browser.py`` in a
+real browser.
 
 The figure is rendered at ``pixel_ratio`` (2) times its size and shown at
 ``figsize × dpi`` CSS pixels, so a projector or a high-density screen shows it
@@ -114,8 +126,10 @@ HTML export keep).
 DOM contract (browser tests rely on it): the explorer is an ``ipywidgets.VBox``
 with CSS class ``momentum-explorer``; the β slider has class ``explorer-beta``,
 the lr slider ``explorer-lr``, every other control ``explorer-<name>``, the reset
-button ``explorer-reset``, the figure ``Image`` ``explorer-figure`` and the
-status ``HTML`` ``explorer-status``.
+button ``explorer-reset``, the figure ``GridBox`` ``explorer-figure`` (``ex.figure``)
+holding the ``Image`` ``explorer-background`` (``ex.background``, hidden with
+``frames="png"``) and above it the ``Image`` ``explorer-moves`` (``ex.image``: the one
+that changes on a β/η move), and the status ``HTML`` ``explorer-status``.
 """
 
 import base64
@@ -136,6 +150,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import drawing
+from ._vector import MIME_FORMAT as _SVG_FORMAT, svg_layer
 
 try:    # ISA-L's deflate: the same zlib stream ~5× faster at level 1 (optional, with wheels
     from isal import isal_zlib as _deflate      # for Linux, macOS and Windows)
@@ -146,6 +161,10 @@ except ImportError:  # pragma: no cover - e.g. Pyodide: the standard library's z
 # Front-end moves are drawn on a worker thread where the kernel has threads; a browser
 # kernel (Pyodide, the JupyterLite edition) has none and draws each move as it arrives.
 _THREADS = sys.platform != "emscripten"
+
+# How a frame reaches the browser: "layers" (the static background as a PNG when it changes,
+# the dynamic artists as an SVG on every move) or "png" (the whole frame as a PNG every move).
+FRAMES = ("layers", "png")
 
 # During a drag a frame is shown at least this often (s): a frame overtaken by a newer move
 # is dropped only if another went out within this time, so a fast drag never starves.
@@ -198,8 +217,9 @@ def _png_chunk(tag, data):
             + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
 
 
-def encode_png(canvas):
-    """The canvas's RGBA pixels as PNG bytes, written directly with a deflate at level 1.
+def encode_png(canvas, alpha=True):
+    """The canvas's RGBA pixels as PNG bytes, written directly with a deflate at level 1;
+    ``alpha=False`` drops the alpha channel (for an opaque background: a quarter fewer bytes).
 
     Each row gets PNG filter type 0 ("none") and the whole is deflated at level 1
     (ISA-L's ``isal_zlib`` when installed, else ``zlib``). Pillow's encoder spends
@@ -207,17 +227,19 @@ def encode_png(canvas):
     Pillow at level 6: for a 2000 × 920 frame (a 1000 × 460 figure at 2×) this takes
     ~5 ms with ISA-L, ~12 ms with zlib, against ~45 ms and ~140 ms.
 
-    This is the one place that turns pixels into bytes for the browser: a cheaper
-    encoding (fewer bytes per move) replaces this function and nothing else.
+    This is the one place that turns pixels into PNG bytes: the background of
+    ``frames="layers"``, every frame of ``frames="png"``, and :meth:`Explorer.png`.
     """
     width, height = canvas.get_width_height(physical=True)
-    pixels = np.asarray(canvas.buffer_rgba()).reshape(height, 4 * width)
+    channels = 4 if alpha else 3
+    pixels = np.asarray(canvas.buffer_rgba()).reshape(height, width, 4)[:, :, :channels]
     # One row buffer per canvas, reused: a fresh 7 MB array costs page faults every move.
     rows = getattr(canvas, "_png_rows", None)
-    if rows is None or rows.shape != (height, 4 * width + 1):
-        rows = canvas._png_rows = np.zeros((height, 4 * width + 1), dtype=np.uint8)
-    rows[:, 1:] = pixels                 # column 0 stays 0: filter type "none" for every row
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)   # 8-bit RGBA
+    if rows is None or rows.shape != (height, channels * width + 1):
+        rows = canvas._png_rows = np.zeros((height, channels * width + 1), dtype=np.uint8)
+    rows[:, 1:] = pixels.reshape(height, channels * width)  # column 0: filter "none" per row
+    colour_type = 6 if alpha else 2                                   # 8-bit RGBA or RGB
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
             + _png_chunk(b"IDAT", _deflate.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
@@ -396,9 +418,14 @@ class Explorer:
     message_strip = 0.34       # inches kept free below the axes for the figure's message
     # Strings tried by tests for each Text control (good and bad input).
     text_examples = {}
+    frames = "layers"          # see FRAMES; Explorer(frames="png") sends whole frames
 
     # ---- construction ---------------------------------------------------------
-    def __init__(self, **values):
+    def __init__(self, *, frames=None, **values):
+        frames = type(self).frames if frames is None else frames
+        if frames not in FRAMES:
+            raise ValueError(f"frames must be one of {FRAMES}; got {frames!r}")
+        self.frames = frames
         self.controls = self._make_controls()
         unknown = set(self.defaults) - set(self.controls)
         if unknown:
@@ -415,10 +442,24 @@ class Explorer:
         self.frames_drawn, self._last_frame_at = 0, 0.0
         self._show_values(self._initial)
 
+        # The figure: two images stacked in one grid cell. The background (static part, PNG)
+        # changes only with static_key/layer_key; the top image changes on every move.
         width = round(self.figsize[0] * self.dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width=f"{width}px", max_width="100%", height="auto"))
-        self.image.add_class("explorer-figure")
+
+        def picture(fmt, cls, shown=True):
+            image = widgets.Image(format=fmt, layout=widgets.Layout(
+                width=f"{width}px", max_width="100%", height="auto", grid_area="1 / 1 / 2 / 2",
+                display=None if shown else "none"))
+            image.add_class(cls)
+            return image
+
+        layered = frames == "layers"
+        self.background = picture("png", "explorer-background", shown=layered)
+        self.image = picture(_SVG_FORMAT if layered else "png", "explorer-moves")
+        self.figure = widgets.GridBox([self.background, self.image], layout=widgets.Layout(
+            grid_template_columns="minmax(0, 1fr)", width=f"{width}px", max_width="100%"))
+        self.figure.add_class("explorer-figure")
+        self._png = None            # the composite PNG of the current frame, made on demand
         self.status_line = widgets.HTML()
         self.status_line.add_class("explorer-status")
         self.reset_button = widgets.Button(description="reset", tooltip="back to the starting values",
@@ -432,6 +473,7 @@ class Explorer:
         self._static_key = object()     # forces the first cache
         self._background = None
         self._layer_key, self._layer_background = object(), None
+        self._frame_artists = []
         self.result = None
         self.state = {}
 
@@ -464,8 +506,8 @@ class Explorer:
                                 layout=widgets.Layout(align_items="center"))
         side = self.side_widgets()
         # Side panels wrap below the figure when the notebook column is too narrow for both.
-        figure = (widgets.HBox([self.image, *side], layout=widgets.Layout(flex_flow="row wrap"))
-                  if side else self.image)
+        figure = (widgets.HBox([self.figure, *side], layout=widgets.Layout(flex_flow="row wrap"))
+                  if side else self.figure)
         css = widgets.HTML(_STYLE_CSS, layout=widgets.Layout(height="0px", margin="0px"))
         box = widgets.VBox([css, controls, figure, self.status_line])
         box.add_class("momentum-explorer")
@@ -565,8 +607,15 @@ class Explorer:
         return round(self.figsize[0] * self.dpi)
 
     def png(self):
-        """The current frame as PNG bytes."""
-        return bytes(self.image.value)
+        """The current frame as PNG bytes: with ``frames="layers"`` the background and the
+        dynamic artists drawn together by Agg (made when asked, not on every move)."""
+        with self._draw_lock:
+            if self.frames == "png":
+                return bytes(self.image.value)
+            if self._png is None:
+                self._draw_agg(self._frame_artists)
+                self._png = encode_png(self.fig.canvas)
+            return self._png
 
     def __repr__(self):
         values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
@@ -724,7 +773,25 @@ class Explorer:
         self.status_line.value = _status_html(status)
 
     def _blit(self, artists, values):
+        """Draw a frame of ``artists`` over the background and send it to the front end."""
+        changed = self._cache_background(values)
+        self._frame_artists = list(artists)
+        if self.frames == "png":
+            self._draw_agg(artists)
+            self.image.value = encode_png(self.fig.canvas)
+        else:
+            if changed:     # the canvas holds the new background (and layer) just drawn
+                self.background.value = encode_png(self.fig.canvas, alpha=False)
+            self._png = None
+            self.image.value = svg_layer(self.fig, artists)
+        self.frames_drawn += 1
+        self._last_frame_at = time.monotonic()
+
+    def _cache_background(self, values):
+        """Redraw and cache the static background (and the layer) if their keys changed;
+        returns whether it did, with the canvas then holding the new background."""
         canvas = self.fig.canvas
+        changed = False
         key = self.static_key(values)
         if key != self._static_key or self._background is None:
             with drawing.style():
@@ -733,7 +800,7 @@ class Explorer:
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._static_key = key
             self._layer_background = None
-        background = self._background
+            changed = True
         if self.scene.layer:
             layer_key = self.layer_key(values)
             if layer_key != self._layer_key or self._layer_background is None:
@@ -743,14 +810,16 @@ class Explorer:
                         self.fig.draw_artist(artist)
                 self._layer_background = canvas.copy_from_bbox(self.fig.bbox)
                 self._layer_key = layer_key
-            background = self._layer_background
-        canvas.restore_region(background)
+                changed = True
+        return changed
+
+    def _draw_agg(self, artists):
+        """The cached background with ``artists`` drawn over it, on the Agg canvas."""
+        canvas = self.fig.canvas
+        canvas.restore_region(self._layer_background if self.scene.layer else self._background)
         for artist in artists:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        self.image.value = encode_png(canvas)
-        self.frames_drawn += 1
-        self._last_frame_at = time.monotonic()
 
     def render_interact_way(self, values=None):
         """PNG bytes of the same frame drawn the ``interact`` + inline way (for benchmarks).

@@ -93,13 +93,17 @@ class NesterovExplorer(Explorer):
                 f"momentum converges for η below {limit('momentum')}, Nesterov below "
                 f"{limit('nesterov')}")
 
+    def layer_key(self, values):
+        return values["kappa"]          # the level sets
+
     def build(self, fig, values):
         scene = Scene(fig)
         grid = fig.add_gridspec(1, 2, width_ratios=(1.5, 1.0))
         ax = scene.ax = fig.add_subplot(grid[0])
         ax.set(xlim=XLIM, ylim=YLIM, xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
-        # level sets as one blitted line (ellipses split by NaN): a κ move redraws no background
-        scene.contours = scene.animated(ax.plot([], [], color="#BBBBBB", lw=1)[0])
+        # level sets as one line (ellipses split by NaN) in the layer cached per κ: a κ move
+        # redraws no ticks or labels, a β/η move neither draws nor sends them
+        scene.contours = scene.layered(ax.plot([], [], color="#BBBBBB", lw=1)[0])
         scene.paths, scene.across = {}, {}
         wx = scene.w_ax = fig.add_subplot(grid[1])
         wx.axhline(0.0, color="black", lw=1)

@@ -114,6 +114,9 @@ class ValleyExplorer(Explorer):
     def static_key(self, values):
         return values["steps"]        # the loss panel's step axis
 
+    def layer_key(self, values):
+        return values["kappa"]          # the level sets
+
     def build(self, fig, values):
         scene = Scene(fig)
         grid = fig.add_gridspec(1, 2, width_ratios=(1.6, 1.0))
@@ -121,8 +124,9 @@ class ValleyExplorer(Explorer):
         ax.set(xlim=XLIM, ylim=YLIM, xlabel="$w_1$ (along the valley)", ylabel="$w_2$ (across)")
         ax.plot([0], [0], marker="*", markersize=16, color="black", linestyle="none", zorder=3)
         ax.plot([-3], [1], marker="o", markersize=8, color="black", linestyle="none", zorder=3)
-        # Level sets drawn as one line (ellipses split by NaN) so a κ move only blits.
-        scene.contours = scene.animated(ax.plot([], [], color="#BBBBBB", linewidth=1)[0])
+        # Level sets drawn as one line (ellipses split by NaN), in the layer cached per κ:
+        # a κ move redraws no ticks or labels, a β/η move neither draws nor sends them.
+        scene.contours = scene.layered(ax.plot([], [], color="#BBBBBB", linewidth=1)[0])
         scene.paths = {}
         for method, marker in zip(METHODS, ("o", "s")):
             line, = ax.plot([], [], marker=marker, markersize=3.5, linewidth=2,
