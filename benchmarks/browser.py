@@ -62,7 +62,6 @@ import platform
 import shutil
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -536,6 +535,21 @@ def summary_row(recs):
             "extra_frames": sum(r.get("extra_frames", 0) for r in presses)}
 
 
+def raw_numbers(records):
+    """Every measurement, compactly: {explorer: {way: {link: {"ms": [...], "bytes": [...],
+    "image": [...]}, "drags": [...]}}}."""
+    raw = {}
+    for r in records:
+        per = raw.setdefault(r["explorer"], {}).setdefault(r["way"], {"drags": []})
+        if r["kind"] == "drag":
+            per["drags"].append({k: v for k, v in r.items() if k not in ("explorer", "way", "kind")})
+        else:
+            cell = per.setdefault(r["link"], {"ms": [], "bytes": [], "image": []})
+            for k in ("ms", "bytes", "image"):
+                cell[k].append(r[k])
+    return raw
+
+
 def fmt(x, unit=""):
     if x is None:
         return "–"
@@ -545,7 +559,7 @@ def fmt(x, unit=""):
 
 
 def write_report(out, path_md, path_json):
-    path_json.write_text(json.dumps(out, indent=1))
+    path_json.write_text(json.dumps(out, indent=1, ensure_ascii=False))
     L = ["# Explorers in the browser: bytes per move and key press → frame, against ipympl", "",
          f"`python benchmarks/browser.py{' --quick' if out['quick'] else ''}` on {out['date']} "
          f"({out['rounds']} interleaved rounds, {out['presses']} key presses per slider, way, link and round)."]
@@ -651,7 +665,7 @@ def main(argv=None):
     root.mkdir()
     home.mkdir()
     records, rounds_load, visual, notes = [], [], {}, []
-    net, throttle = {}, []
+    net = {}
     server = bs.start_jupyterlab(root, home)
     relay = DelayLine(int(server.base_url.rsplit(":", 1)[1]))
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -768,7 +782,7 @@ def main(argv=None):
     out = {"date": started, "quick": args.quick, "rounds": rounds, "presses": presses,
            "versions": vers, "link": LINK, "summary": summary, "ratios": ratios,
            "network_check": net, "throttle_fit": fit, "visual": visual, "rounds_load": rounds_load,
-           "notes": notes, "records": records}
+           "notes": notes, "raw": raw_numbers(records)}
     out_dir.mkdir(parents=True, exist_ok=True)
     write_report(out, out_dir / "browser.md", out_dir / "browser.json")
     print((out_dir / "browser.md").read_text())
