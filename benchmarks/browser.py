@@ -241,12 +241,30 @@ def image_bytes(data):
     return total
 
 
+def message_kind(data):
+    """"msg_type" or "comm_msg <method> <state keys>", plus "+ buffers" when it has any."""
+    parts = message_parts(data)
+    if parts is None or len(parts) < 5:
+        return "unparsed"
+    try:
+        header, content = json.loads(parts[1]), json.loads(parts[4])
+    except ValueError:
+        return "unparsed"
+    kind = header.get("msg_type", "?")
+    if kind == "comm_msg":
+        d = content.get("data", {})
+        keys = ",".join(sorted(d.get("state", {}))) if isinstance(d.get("state"), dict) else ""
+        kind += f" {d.get('method', '')} {keys}".rstrip()
+    return kind + (" + buffers" if len(parts) > 5 and any(parts[5:]) else "")
+
+
 class Wire:
     """The kernel websocket's frames as the page receives and sends them (CDP events)."""
 
     def __init__(self, cdp):
         self.urls = {}
         self.received, self.sent = [], []    # (arrival monotonic s, bytes, image bytes)
+        self.kinds = []                      # per received frame: what it was (message_kind)
         cdp.on("Network.webSocketCreated", lambda p: self.urls.__setitem__(p["requestId"], p["url"]))
         cdp.on("Network.webSocketFrameReceived", lambda p: self._frame(p, self.received))
         cdp.on("Network.webSocketFrameSent", lambda p: self._frame(p, self.sent))
@@ -260,6 +278,8 @@ class Wire:
         else:
             data = r["payloadData"].encode("utf-8")
         into.append((time.monotonic(), len(data), image_bytes(data) if into is self.received else 0))
+        if into is self.received:
+            self.kinds.append(message_kind(data))
 
     def mark(self):
         return len(self.received), len(self.sent)
@@ -275,8 +295,11 @@ class Wire:
 
     def since(self, mark):
         got, sent = self.received[mark[0]:], self.sent[mark[1]:]
+        kinds = {}
+        for (_t, n, _i), kind in zip(got, self.kinds[mark[0]:]):
+            kinds[kind] = kinds.get(kind, 0) + n
         return {"bytes": sum(n for _t, n, _i in got), "image": sum(i for _t, _n, i in got),
-                "messages": len(got), "sent": sum(n for _t, n, _i in sent)}
+                "messages": len(got), "sent": sum(n for _t, n, _i in sent), "kinds": kinds}
 
 
 # --- The generated notebooks --------------------------------------------------------------
@@ -454,6 +477,9 @@ def network_check(tab, repeats=3):
 
 # --- Visual check -------------------------------------------------------------------------
 
+MARGIN = 2      # CSS px around the figure in the visual check's screenshot
+
+
 def visual_check(tab, name, way):
     """One β move (→), then the figure's screenshot against the kernel's own PNG of the same
     values; the figure is moved back (←) afterwards."""
@@ -481,24 +507,39 @@ def visual_check(tab, name, way):
         kernel_png = EXPLORERS[name](**values).png()
     (ARTIFACTS / f"{name}-{way}-kernel.png").write_bytes(kernel_png)
     ref = Image.open(io.BytesIO(kernel_png)).convert("RGBA")
-    # The page's pixels from the figure's top-left corner, as many as the kernel's PNG has
-    # (the figure box may be a pixel taller than its image: inline images sit on a baseline).
+    # The page's pixels around the figure's top-left corner, a margin of MARGIN CSS px on each
+    # side: the figure may sit at a fractional CSS position, which Chromium snaps to a device
+    # pixel, so the screenshot is aligned with the kernel's PNG by the shift (within the
+    # margin) that matches the two best. The static background is most of the figure, so it
+    # decides the shift; a misplaced layer still shows as a difference.
     corner = page.evaluate("(box) => { const r = (MOVES_IMG)(box).getBoundingClientRect();"
                            " return [r.x, r.y, r.width]; }".replace("MOVES_IMG", bs.MOVES_IMG),
                            box.element_handle())
-    shot_path = ARTIFACTS / f"{name}-{way}-browser.png"
-    page.screenshot(path=str(shot_path), clip={"x": corner[0], "y": corner[1],
-                                                "width": ref.size[0] / 2, "height": ref.size[1] / 2})
+    m = MARGIN
+    big_path = ARTIFACTS / f"{name}-{way}-browser-margin.png"
+    page.screenshot(path=str(big_path), clip={"x": corner[0] - m, "y": corner[1] - m,
+                                               "width": ref.size[0] / 2 + 2 * m,
+                                               "height": ref.size[1] / 2 + 2 * m})
     press(tab, way, "explorer-beta", "ArrowLeft", 200)
-    shot = Image.open(shot_path).convert("RGBA")
-    out = {"values": values, "browser_size": shot.size, "kernel_size": ref.size,
+    big = Image.open(big_path).convert("RGBA")
+    big_path.unlink()
+    out = {"values": values, "browser_size": big.size, "kernel_size": ref.size,
            "css_width": corner[2], "corner": corner[:2]}
-    if shot.size != ref.size:
-        out["problem"] = f"screenshot {shot.size} ≠ kernel PNG {ref.size}"
+    W, H = ref.size
+    if big.size != (W + 4 * m, H + 4 * m):
+        out["problem"] = f"screenshot {big.size} ≠ kernel PNG {ref.size} + margins"
         return out
-    white = Image.new("RGBA", ref.size, "white")
-    a = np.asarray(Image.alpha_composite(white, shot).convert("RGB"), dtype=np.int16)
-    b = np.asarray(Image.alpha_composite(white, ref).convert("RGB"), dtype=np.int16)
+    white = Image.new("RGBA", big.size, "white")
+    A = np.asarray(Image.alpha_composite(white, big).convert("RGB"), dtype=np.int16)
+    b = np.asarray(Image.alpha_composite(Image.new("RGBA", ref.size, "white"), ref).convert("RGB"),
+                   dtype=np.int16)
+    gray_b = b.sum(axis=2)
+    shifts = [(int(np.abs(A[dy:dy + H, dx:dx + W].sum(axis=2) - gray_b).mean() * 1000), dx, dy)
+              for dy in range(4 * m + 1) for dx in range(4 * m + 1)]
+    _, dx, dy = min(shifts)
+    a = A[dy:dy + H, dx:dx + W]
+    Image.fromarray(a.astype(np.uint8)).save(ARTIFACTS / f"{name}-{way}-browser.png")
+    out["shift_device_px"] = [dx - 2 * m, dy - 2 * m]
     diff = np.abs(a - b).max(axis=2)
     Image.fromarray(np.clip(diff * 8, 0, 255).astype(np.uint8)).save(ARTIFACTS / f"{name}-{way}-diff.png")
     out.update({"over_8": round(float((diff > 8).mean()), 6), "over_32": round(float((diff > 32).mean()), 6),
@@ -547,6 +588,8 @@ def raw_numbers(records):
             cell = per.setdefault(r["link"], {"ms": [], "bytes": [], "image": []})
             for k in ("ms", "bytes", "image"):
                 cell[k].append(r[k])
+            if r["link"] == "localhost" and "kinds" in r and "kinds" not in per:
+                per["kinds"] = r["kinds"]     # what the first move's bytes were
     return raw
 
 
@@ -599,16 +642,26 @@ def write_report(out, path_md, path_json):
                  + f" (received {statistics.median([t['bytes'] for t in v]) / 1000:.1f} kB)")
     if out.get("throttle_fit"):
         L += ["", out["throttle_fit"]]
+    kinds = [(name, way, per["kinds"]) for name, ways in out.get("raw", {}).items()
+             for way, per in ways.items() if "kinds" in per]
+    if kinds:
+        L += ["", "## What one move's bytes are", "",
+              "The first β key press of each way on localhost, by kernel message (bytes):", ""]
+        for name, way, k in kinds:
+            L.append(f"- {name}, {way}: " + "; ".join(f"{kind} {n}" for kind, n in
+                                                      sorted(k.items(), key=lambda kv: -kv[1])))
     L += ["", "## Visual check: the browser's figure against the kernel's composite PNG", "",
           "After one β move, at device scale factor 2; images in `test-artifacts/bench-browser/` "
           "(`*-browser.png`, `*-kernel.png`, `*-diff.png`: the difference × 8).", "",
-          "| explorer | way | pixels differing > 8/255 | > 32/255 | max difference (/255) |", "|---|---|---|---|---|"]
+          "| explorer | way | pixels differing > 8/255 | > 32/255 | max difference (/255) | "
+          "screenshot aligned by (device px) |", "|---|---|---|---|---|---|"]
     for name, per in out["visual"].items():
         for way, v in per.items():
             if "problem" in v:
-                L.append(f"| {name} | {way} | {v['problem']} | | |")
+                L.append(f"| {name} | {way} | {v['problem']} | | | |")
             else:
-                L.append(f"| {name} | {way} | {100 * v['over_8']:.3f}% | {100 * v['over_32']:.3f}% | {v['max']} |")
+                L.append(f"| {name} | {way} | {100 * v['over_8']:.3f}% | {100 * v['over_32']:.3f}% | {v['max']} | "
+                         f"{v.get('shift_device_px', '–')} |")
     L += ["", "## Load average (1, 5, 15 min) at the start and end of each round", "",
           "| explorer | round | start | end |", "|---|---|---|---|"]
     for r in out["rounds_load"]:
@@ -631,6 +684,35 @@ def versions(browser):
     return out
 
 
+def visual_only(browser, server, relay, root, names, out_dir):
+    """The visual check alone, written into the results of the last run (``browser.json``
+    and ``browser.md`` in ``out_dir``)."""
+    visual = {}
+    for name in names:
+        nb = root / f"visual_{name}.ipynb"
+        make_notebook(nb, name, list(EXPLORER_WAYS), network_check=False)
+        tab = open_notebook(browser, server, relay, nb, root, 2, list(EXPLORER_WAYS), [])
+        try:
+            visual[name] = {way: visual_check(tab, name, way) for way in EXPLORER_WAYS}
+            print(f"{name}: visual", {w: {k: v.get(k) for k in ("over_8", "over_32", "max", "shift_device_px")}
+                                      for w, v in visual[name].items()}, flush=True)
+        finally:
+            tab["context"].close()
+            for session in server.api("GET", "/api/sessions"):
+                server.api("DELETE", f"/api/sessions/{session['id']}")
+    path = out_dir / "browser.json"
+    if path.exists():
+        out = json.loads(path.read_text())
+        out["visual"].update(visual)
+        out["notes"] = [n for n in out.get("notes", []) if not n.startswith("Visual check re-run")]
+        out["notes"].append(f"Visual check re-run alone (`--visual-only`) on "
+                            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
+        write_report(out, out_dir / "browser.md", path)
+    else:
+        print(json.dumps(visual, indent=1))
+    return 0
+
+
 def way_key(way, dsf):
     return way if way in EXPLORER_WAYS else f"{way} @{dsf}×"
 
@@ -644,6 +726,8 @@ def main(argv=None):
     ap.add_argument("--explorers", nargs="*", default=None, help="names (default: all)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--presses", type=int, default=6, help="key presses per slider, way, link, round")
+    ap.add_argument("--visual-only", action="store_true",
+                    help="only the visual check; replaces its section in the existing results")
     args = ap.parse_args(argv)
     names = args.explorers or list(EXPLORERS)
     rounds, presses, drag_ms = args.rounds, args.presses, 1000
@@ -673,6 +757,8 @@ def main(argv=None):
         with sync_playwright() as p:
             browser = bs.launch_chromium(p)
             vers = versions(browser)
+            if args.visual_only:
+                return visual_only(browser, server, relay, root, names, out_dir)
             for e_index, name in enumerate(names):
                 # One notebook (kernel, page) for the two explorers, one per ipympl figure
                 # and scale: two ipympl figures in one notebook now and then left the second
