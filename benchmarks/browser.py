@@ -602,7 +602,9 @@ def fmt(x, unit=""):
 
 
 def write_report(out, path_md, path_json):
-    path_json.write_text(json.dumps(out, indent=1, ensure_ascii=False))
+    # One line per top-level key: small, and still readable with a JSON viewer.
+    path_json.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
+                                             for k, v in out.items()) + "\n}\n")
     L = ["# Explorers in the browser: bytes per move and key press → frame, against ipympl", "",
          f"`python benchmarks/browser.py{' --quick' if out['quick'] else ''}` on {out['date']} "
          f"({out['rounds']} interleaved rounds, {out['presses']} key presses per slider, way, link and round)."]
