@@ -23,7 +23,7 @@ CULL_INTERVAL ?= 60
 CULL := --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) \
         --MappingKernelManager.cull_interval=$(CULL_INTERVAL) --MappingKernelManager.cull_connected=False
 
-.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny present conformance conformance-network clean lite
+.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny bench-browser present conformance conformance-network clean lite
 
 $(LAB_STAMP): requirements.txt pyproject.toml binder/lab-overrides.json binder/jupyter-server-extension.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ lab: $(LAB_STAMP)
 test: $(DEV_STAMP) lite
 	$(BIN)/python -m pytest tests --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(BIN)/python benchmarks/run.py --tiny
+	$(BIN)/python benchmarks/browser.py --quick
 
 unit: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not slow" -p no:cacheprovider
@@ -67,6 +68,11 @@ check-notebooks: $(DEV_STAMP)
 ## Full-size benchmark; writes benchmarks/results/latest.md.
 bench: $(LAB_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## Bytes per slider move and key press → frame in Chromium, explorers against ipympl, on
+## localhost and an emulated 10 Mbit/s link (~40 min); writes benchmarks/results/browser.md.
+bench-browser: $(DEV_STAMP)
+	$(BIN)/python benchmarks/browser.py
 
 ## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1;
 ## kernels of closed pages are culled (CULL above).
