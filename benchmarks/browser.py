@@ -396,9 +396,12 @@ def press(tab, way, slider, key, quiet_ms, timeout_ms=30_000):
     wire.settle(page, 60)
     mark = wire.mark()
     page.keyboard.press(key)
-    page.wait_for_function("([w, n]) => window.__bench.frames(w).length > n", arg=[way, n],
-                           polling=10, timeout=timeout_ms)
-    frame = page.evaluate("([w, n]) => window.__bench.frames(w)[n]", [way, n])
+    # the first frame shown after this key press (a late frame of an earlier action, with no
+    # key stamp or an older one, is passed over)
+    first_after = ("([w, n]) => window.__bench.frames(w).slice(n).find("
+                   "(f) => f.key !== null && f.key === window.__probe.keyAt && f.at >= f.key)")
+    page.wait_for_function(first_after, arg=[way, n], polling=10, timeout=timeout_ms)
+    frame = page.evaluate(first_after, [way, n])
     wire.settle(page, quiet_ms)
     extra = page.evaluate("([w, n]) => window.__bench.frames(w).length - n - 1", [way, n])
     return {"ms": round(frame["at"] - frame["key"], 2), "extra_frames": extra, **wire.since(mark)}
