@@ -731,6 +731,8 @@ def main(argv=None):
     ap.add_argument("--explorers", nargs="*", default=None, help="names (default: all)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--presses", type=int, default=6, help="key presses per slider, way, link, round")
+    ap.add_argument("--no-ipympl", action="store_true",
+                    help="only the explorers' two ways (png, layers), e.g. to re-run one explorer")
     ap.add_argument("--visual-only", action="store_true",
                     help="only the visual check; replaces its section in the existing results")
     args = ap.parse_args(argv)
@@ -772,7 +774,8 @@ def main(argv=None):
                 # One notebook (kernel, page) for the two explorers, one per ipympl figure
                 # and scale: two ipympl figures in one notebook now and then left the second
                 # without its first image.
-                specs = [(2, list(EXPLORER_WAYS))] + [(dsf, [w]) for dsf in (2, 1) for w in MPL_WAYS]
+                specs = [(2, list(EXPLORER_WAYS))] + ([] if args.no_ipympl else
+                                                      [(dsf, [w]) for dsf in (2, 1) for w in MPL_WAYS])
                 print(f"{name}: opening the notebooks (load {bs.load_average()})", flush=True)
                 tabs = []
                 try:
