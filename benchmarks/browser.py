@@ -414,20 +414,10 @@ def drag(tab, way, direction, slider="explorer-beta", duration_ms=1000, steps=50
     page, wire = tab["page"], tab["wire"]
     box = page.locator(f".bench-way-{way}")
     box.scroll_into_view_if_needed()
-    handle = box.locator(f".{slider} .noUi-handle").first
-    track = box.locator(f".{slider} .noUi-target").first
-    h, t = handle.bounding_box(), track.bounding_box()
-    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
-    distance = direction * 0.4 * t["width"]
     n0 = page.evaluate("(w) => window.__bench.frames(w).length", way)
     wire.settle(page, 60)
     mark = wire.mark()
-    page.mouse.move(x0, y)
-    page.mouse.down()
-    for k in range(1, steps + 1):
-        page.mouse.move(x0 + distance * k / steps, y)
-        page.wait_for_timeout(duration_ms / steps)
-    page.mouse.up()
+    bs.mouse_drag(page, box, slider, direction, duration_ms, steps)
     page.wait_for_function(
         """([w, quiet]) => {
              const c = window.__bench.frames(w);

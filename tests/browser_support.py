@@ -540,6 +540,26 @@ def click_resets(page):
     page.wait_for_timeout(1500)
 
 
+def mouse_drag(page, box, slider_class, direction, duration_ms, steps):
+    """Press the mouse on the handle of ``box``'s slider ``slider_class``, move it over 40% of
+    the track in ``steps`` moves spread over ``duration_ms``, and release. ``direction`` is
+    +1 (right) or −1 (left); None: toward the middle of the track."""
+    box.scroll_into_view_if_needed()
+    handle = box.locator(f".{slider_class} .noUi-handle").first
+    track = box.locator(f".{slider_class} .noUi-target").first
+    h, t = handle.bounding_box(), track.bounding_box()
+    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    if direction is None:
+        direction = 1 if x0 < t["x"] + t["width"] / 2 else -1
+    distance = direction * 0.4 * t["width"]
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    for k in range(1, steps + 1):
+        page.mouse.move(x0 + distance * k / steps, y)
+        page.wait_for_timeout(duration_ms / steps)
+    page.mouse.up()
+
+
 def drag_slider(page, explorer_index, slider_class, duration_ms=500, steps=25, quiet_ms=1500,
                 timeout_ms=20_000):
     """Drag one slider's handle with the mouse for ``duration_ms`` over 40% of its track,
@@ -549,20 +569,8 @@ def drag_slider(page, explorer_index, slider_class, duration_ms=500, steps=25, q
     the outdated ones among the latter (all but the last), and release → last frame in ms.
     """
     box = page.locator(".momentum-explorer").nth(explorer_index)
-    box.scroll_into_view_if_needed()
-    handle = box.locator(f".{slider_class} .noUi-handle").first
-    track = box.locator(f".{slider_class} .noUi-target").first
-    h, t = handle.bounding_box(), track.bounding_box()
-    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
-    direction = 1 if x0 < t["x"] + t["width"] / 2 else -1
-    distance = direction * 0.4 * t["width"]
     n0 = page.evaluate("(i) => window.__probe.changes[i].length", explorer_index)
-    page.mouse.move(x0, y)
-    page.mouse.down()
-    for k in range(1, steps + 1):
-        page.mouse.move(x0 + distance * k / steps, y)
-        page.wait_for_timeout(duration_ms / steps)
-    page.mouse.up()
+    mouse_drag(page, box, slider_class, None, duration_ms, steps)
     page.wait_for_function(
         """([i, quiet]) => {
              const c = window.__probe.changes[i];

@@ -128,8 +128,7 @@ class CompactSVG(backend_svg.RendererSVG):
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
         points = self._make_flip_transform(trans).transform(np.asarray(path.vertices, float))
-        inside = np.isfinite(points).all(axis=1)
-        points = points[inside]
+        points = points[np.isfinite(points).all(axis=1)]
         if not len(points):
             return
         # a marker is a few points wide: its outline to a hundredth of a point
