@@ -415,7 +415,7 @@ def summarise(ms):
 # In the browser, after the page has rendered every explorer, the same question is put
 # to the page's own kernel through a second websocket connection.
 REPORT_CODE = r"""
-import json as _fj, hashlib as _fh
+import json as _fj, hashlib as _fh, base64 as _fb
 from momentum_lib.explorers import Explorer as _FE
 def _fidelity_report():
     out = {}
@@ -426,6 +426,8 @@ def _fidelity_report():
                 "widgets": {k: w.value for k, w in _ex.controls.items()},
                 "state": {k: _ex.state.get(k) for k in _ex.controls},
                 "png": _fh.sha1(_ex.png()).hexdigest(),
+                "png_bytes": _fb.b64encode(_ex.png()).decode(),
+                "frames_drawn": _ex.frames_drawn,
             }
     return out
 print("FIDELITY" + _fj.dumps(_fidelity_report(), default=repr))
@@ -527,8 +529,36 @@ def fidelity_problems(expected, got, where):
                     problems.append(f"{where}: {name}.{key} = {g[part].get(key)!r} {what}; "
                                     f"the notebook's code set {value!r}")
         if e["png"] != g["png"]:
-            problems.append(f"{where}: {name}'s figure differs from the headless run's")
+            problems.append(f"{where}: {name}'s figure differs from the headless run's "
+                            f"({_png_difference(e, g, f'{where}-{name}')}; frames drawn: "
+                            f"{g.get('frames_drawn')} here, {e.get('frames_drawn')} headless)")
     return problems
+
+
+def _png_difference(expected, got, stem):
+    """Where two reported figures differ (saved under test-artifacts/fidelity/ for a look)."""
+    import base64
+    import io
+
+    import numpy as np
+    from matplotlib import image
+
+    out = ARTIFACTS / "fidelity"
+    out.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", stem)
+    pixels = []
+    for which, report in (("headless", expected), ("browser-kernel", got)):
+        data = base64.b64decode(report["png_bytes"])
+        (out / f"{stem}-{which}.png").write_bytes(data)
+        pixels.append(image.imread(io.BytesIO(data), format="png"))
+    a, b = pixels
+    if a.shape != b.shape:
+        return f"sizes {a.shape} headless, {b.shape} here"
+    differ = np.abs(a - b).max(axis=-1) > 0
+    rows, cols = np.nonzero(differ)
+    return (f"{differ.sum()} pixels differ, rows {rows.min()}–{rows.max()}, "
+            f"columns {cols.min()}–{cols.max()}, largest difference "
+            f"{np.abs(a - b).max() * 255:.0f}/255; images in test-artifacts/fidelity/")
 
 
 def click_resets(page):
