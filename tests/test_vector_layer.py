@@ -133,6 +133,22 @@ def test_layers_and_whole_frames_show_the_same_pixels(name):
     assert whole.background.layout.display == "none"
 
 
+@pytest.mark.parametrize("frames", ["layers", "png"])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_frame_depends_on_the_values_not_on_what_the_canvas_held(name, frames):
+    """Every pixel of a frame comes from the cached background and this frame's artists:
+    leftovers in Agg's buffer (a renderer remade at another dpi starts transparent) never
+    show. A figure 919.9999999999999 px tall once left its top row out of the cache."""
+    ex = EXPLORERS[name](frames=frames)
+    first = ex.png()
+    renderer = ex.fig.canvas.get_renderer()
+    np.asarray(renderer.buffer_rgba())[:] = 123      # what an earlier frame might have left
+    ex.set(beta=ex.controls["beta"].grid[0])
+    ex.reset()
+    assert ex.fig.canvas.get_renderer() is renderer
+    assert ex.png() == first
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_beta_or_lr_move_sends_a_small_svg_and_no_background(name):
     ex = EXPLORERS[name]()

@@ -149,6 +149,7 @@ import ipywidgets as widgets
 import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from .. import drawing
 from ._vector import MIME_FORMAT as _SVG_FORMAT, svg_layer
@@ -809,7 +810,7 @@ class Explorer:
             with drawing.style():
                 self.restyle(self.scene, values)
             canvas.draw()          # animated artists are skipped by a full draw
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._background = canvas.copy_from_bbox(self._canvas_bbox())
             self._static_key = key
             self._layer_background = None
             changed = True
@@ -820,10 +821,18 @@ class Explorer:
                 for artist in self.scene.layer:
                     if artist.get_visible():
                         self.fig.draw_artist(artist)
-                self._layer_background = canvas.copy_from_bbox(self.fig.bbox)
+                self._layer_background = canvas.copy_from_bbox(self._canvas_bbox())
                 self._layer_key = layer_key
                 changed = True
         return changed
+
+    def _canvas_bbox(self):
+        """Every pixel of the canvas, in whole pixels. ``fig.bbox`` can be a hair short
+        (4.6 in × 200 dpi = 919.9999999999999 px), and Agg's region copy truncates it: the
+        cached region then lacks the top row, which kept whatever the renderer held
+        before (white, or transparent after a renderer was remade), so the same values
+        could give two different composites."""
+        return Bbox.from_bounds(0, 0, *self.fig.canvas.get_width_height(physical=True))
 
     def _draw_agg(self, artists):
         """The cached background with ``artists`` drawn over it, on the Agg canvas."""
