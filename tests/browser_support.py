@@ -448,7 +448,9 @@ def has_explorers(nb_path):
 
 
 def oracle_reports(nb_path, env=None, timeout=300):
-    """(after the notebook's code, after every explorer's reset()) from a headless run."""
+    """(after the notebook's code, after every explorer's reset()) from a headless run;
+    ``env``: the kernel's environment (give it the servers' :func:`isolated_env`, so the
+    two runs differ only in having a front end, not in matplotlib's or IPython's config)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -457,7 +459,7 @@ def oracle_reports(nb_path, env=None, timeout=300):
     nb.cells.append(nbformat.v4.new_code_cell(RESET_CODE))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(Path(nb_path).parent)}})
-    client.execute()
+    client.execute(**({} if env is None else {"env": env}))
 
     def text(cell):
         return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")

@@ -48,14 +48,16 @@ def classroom(playwright_browser, served_copy, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def oracle():
+def oracle(served_copy, tmp_path_factory):
     """Per notebook, what its explorers hold after a headless run (no front end), and after
-    each explorer's reset(): computed once per session, on first use."""
+    each explorer's reset(): computed once per session, on first use, from the served copy
+    in an environment made as the servers' are."""
     cache = {}
+    env = bs.isolated_env(tmp_path_factory.mktemp("oracle-home"))
 
     def get(nb):
         if nb.name not in cache:
-            cache[nb.name] = bs.oracle_reports(nb)
+            cache[nb.name] = bs.oracle_reports(served_copy / nb.name, env=env)
         return cache[nb.name]
     return get
 
