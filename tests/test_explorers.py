@@ -106,9 +106,12 @@ def test_dom_contract_classes(explorers, name):
     assert "explorer-figure" in ex.figure._dom_classes
     assert "explorer-moves" in ex.image._dom_classes
     assert "explorer-background" in ex.background._dom_classes
-    # both images in the figure's one grid cell, the moving one on top (later in the DOM)
-    assert list(ex.figure.children) == [ex.background, ex.image]
-    assert ex.background.layout.grid_area == ex.image.layout.grid_area == "1 / 1 / 2 / 2"
+    # the images in the figure's one grid cell, the moving one on top (later in the DOM),
+    # with the overlay of cached_by artists between them if there are any
+    middle = [ex.overlay] if ex.scene.cached else []
+    assert list(ex.figure.children) == [ex.background, *middle, ex.image]
+    assert "explorer-overlay" in ex.overlay._dom_classes
+    assert {w.layout.grid_area for w in ex.figure.children} == {"1 / 1 / 2 / 2"}
     assert isinstance(ex.status_line, ipywidgets.HTML)
     assert "explorer-status" in ex.status_line._dom_classes
 

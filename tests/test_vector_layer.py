@@ -176,6 +176,28 @@ def test_a_static_change_sends_a_new_opaque_background():
     assert Image.open(io.BytesIO(after)).mode == "RGB"
 
 
+def test_an_axis_that_follows_lr_is_sent_apart_only_when_its_limits_change():
+    ex = EXPLORERS["trace"]()
+    axis = ex.scene.yaxis
+    assert [artist for artist, _key in ex.scene.cached] == [axis]
+    assert list(ex.figure.children) == [ex.background, ex.overlay, ex.image]
+    overlay, moves = ex.overlay.value, ex.image.value
+    ex.set(beta=0.5)                        # Δw's limits follow η, not β
+    assert ex.overlay.value is overlay and ex.image.value != moves
+    assert len(ex.image.value) < len(overlay)  # the bars: fewer bytes than the axis's glyphs
+    seen = {}
+    for lr in ex.controls["lr"].grid[::7]:
+        ex.set(lr=lr)
+        # its key (the limits) is all the axis's look depends on: the SVG kept for a key
+        # is the one a fresh drawing of the axis gives now
+        assert bytes(ex.overlay.value) == svg_layer(ex.fig, [axis])
+        seen.setdefault(ex.scene.ax.get_ylim(), bytes(ex.overlay.value))
+        assert seen[ex.scene.ax.get_ylim()] == bytes(ex.overlay.value)
+    assert len(set(seen.values())) == len(seen) > 3
+    assert b"DejaVuSans" in bytes(ex.overlay.value)     # tick labels as glyphs
+    assert b"DejaVuSans" not in bytes(ex.image.value)   # not in the moves layer
+
+
 def test_frames_must_be_a_known_way():
     with pytest.raises(ValueError, match="frames must be one of"):
         EXPLORERS["trace"](frames="jpeg")
@@ -183,22 +205,25 @@ def test_frames_must_be_a_known_way():
 
 # --- in a real browser ------------------------------------------------------------
 PAGE = """<html><body style="margin:0"><div id="f" style="display:grid;
-grid-template-columns:minmax(0,1fr);width:{w}px">
-<img style="grid-area:1/1/2/2;width:{w}px;height:auto;{shift}" src="data:image/png;base64,{bg}">
-<img style="grid-area:1/1/2/2;width:{w}px;height:auto" src="data:image/svg+xml;base64,{top}">
-</div></body></html>"""
+grid-template-columns:minmax(0,1fr);width:{w}px">{images}</div></body></html>"""
+IMG = """<img style="grid-area:1/1/2/2;width:{w}px;height:auto;{shift}"
+src="data:image/{format};base64,{data}">"""
 
 
 def drawn_share(page, ex, shift=""):
-    """Share of pixels where Chromium's drawing of the two layers differs from the kernel's
-    Agg frame by more than 96/255 in some channel (at device scale factor 2)."""
+    """Share of pixels where Chromium's drawing of the stacked layers (the figure's
+    images, in order) differs from the kernel's Agg frame by more than 96/255 in some
+    channel (at device scale factor 2). ``shift``: CSS for the background only."""
     import base64
 
     from PIL import Image
 
-    html = PAGE.format(w=ex.display_width, shift=shift,
-                       bg=base64.b64encode(bytes(ex.background.value)).decode(),
-                       top=base64.b64encode(bytes(ex.image.value)).decode())
+    w = ex.display_width
+    images = "".join(
+        IMG.format(w=w, shift=shift if i == 0 else "", format=image.format,
+                   data=base64.b64encode(bytes(image.value)).decode())
+        for i, image in enumerate(ex.figure.children))
+    html = PAGE.format(w=w, images=images)
     page.set_content(html)
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete && i.naturalWidth)")
     shot = np.asarray(Image.open(io.BytesIO(page.locator("#f").screenshot())).convert("RGB"), int)

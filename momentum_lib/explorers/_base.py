@@ -129,7 +129,9 @@ the lr slider ``explorer-lr``, every other control ``explorer-<name>``, the rese
 button ``explorer-reset``, the figure ``GridBox`` ``explorer-figure`` (``ex.figure``)
 holding the ``Image`` ``explorer-background`` (``ex.background``, hidden with
 ``frames="png"``) and above it the ``Image`` ``explorer-moves`` (``ex.image``: the one
-that changes on a β/η move), and the status ``HTML`` ``explorer-status``.
+that changes on a β/η move); an explorer with artists marked ``cached_by`` has the SVG
+``Image`` ``explorer-overlay`` (``ex.overlay``) between them. The status is the ``HTML``
+``explorer-status``.
 """
 
 import base64
@@ -171,6 +173,7 @@ FRAMES = ("layers", "png")
 # During a drag a frame is shown at least this often (s): a frame overtaken by a newer move
 # is dropped only if another went out within this time, so a fast drag never starves.
 MIN_FRAME_GAP = 0.1
+OVERLAYS_KEPT = 32     # SVGs of cached_by artists kept per explorer (a few KB each)
 
 
 class InputError(ValueError):
@@ -191,14 +194,24 @@ class Scene:
         self.dynamic = []
         self.layer = []
         self.always = []
+        self.cached = []        # (artist, its key): sent apart, when the key changes
 
-    def animated(self, artist, always=False):
-        """``always``: drawn in every frame, also when the input is bad and the other
-        dynamic artists are not (e.g. an axis whose limits follow η)."""
+    def animated(self, artist, always=False, cached_by=None):
+        """Mark a dynamic artist (drawn on every move, never into the background).
+        Returns it.
+
+        ``always``: drawn in every frame, also when the input is bad and the other
+        dynamic artists are not. ``cached_by``: a function of nothing that returns,
+        hashable, all the artist's look depends on (e.g. ``ax.get_ylim`` for an axis
+        whose limits follow η, a few steps apart): the artist then goes to the browser
+        as an SVG of its own, sent only when that value changes, instead of with every
+        move (it is ``always`` drawn)."""
         artist.set_animated(True)
         self.dynamic.append(artist)
-        if always:
+        if always or cached_by is not None:
             self.always.append(artist)
+        if cached_by is not None:
+            self.cached.append((artist, cached_by))
         return artist
 
     def layered(self, artist):
@@ -465,6 +478,8 @@ class Explorer:
 
         layered = frames == "layers"
         self.background = picture("png", "explorer-background", shown=layered)
+        # between them, for artists marked animated(cached_by=...) only (see _build_scene)
+        self.overlay = picture(_SVG_FORMAT, "explorer-overlay", shown=layered)
         self.image = picture(_SVG_FORMAT if layered else "png", "explorer-moves")
         self.figure = widgets.GridBox([self.background, self.image], layout=widgets.Layout(
             grid_template_columns="minmax(0, 1fr)", width=f"{width}px", max_width="100%"))
@@ -480,6 +495,9 @@ class Explorer:
         self.fig = Figure(figsize=self.figsize, dpi=self.dpi * self.pixel_ratio)
         FigureCanvasAgg(self.fig)
         self.scene = self._build_scene(self.fig, self.values)
+        if layered and self.scene.cached:
+            self.figure.children = (self.background, self.overlay, self.image)
+        self._overlay_key, self._overlays = object(), {}
         self._static_key = object()     # forces the first cache
         self._background = None
         self._layer_key, self._layer_background = object(), None
@@ -796,9 +814,26 @@ class Explorer:
             if changed:     # the canvas holds the new background (and layer) just drawn
                 self.background.value = encode_png(self.fig.canvas, alpha=False)
             self._png = None
+            if self.scene.cached:
+                artists = self._send_overlay(artists)
             self.image.value = svg_layer(self.fig, artists)
         self.frames_drawn += 1
         self._last_frame_at = time.monotonic()
+
+    def _send_overlay(self, artists):
+        """Send the ``cached_by`` artists' own SVG if their keys changed since it was last
+        sent; returns the other ``artists`` (what the moves layer draws)."""
+        cached = [artist for artist, _key in self.scene.cached]
+        key = tuple(key() for _artist, key in self.scene.cached)
+        if key != self._overlay_key:
+            svg = self._overlays.get(key)
+            if svg is None:         # drawn once per key (η back and forth across a step)
+                if len(self._overlays) >= OVERLAYS_KEPT:
+                    self._overlays.clear()
+                svg = self._overlays[key] = svg_layer(self.fig, cached)
+            self.overlay.value = svg
+            self._overlay_key = key
+        return [a for a in artists if not any(a is c for c in cached)]
 
     def _cache_background(self, values):
         """Redraw and cache the static background (and the layer) if their keys changed;

@@ -157,10 +157,11 @@ class TraceExplorer(Explorer):
         scene = Scene(fig)
         ax = scene.ax = fig.add_subplot()
         ax.set(xlabel="step $t$", ylabel="Δw")
-        # Δw scales with η, so its axis follows η on a 1-2-5 ladder: drawn with the bars
-        # (a few glyphs) rather than as a new background on every ladder step. Its limits
-        # are symmetric, so the zero line stays where the background has it.
-        scene.yaxis = scene.animated(ax.yaxis, always=True)
+        # Δw scales with η, so its axis follows η on a 1-2-5 ladder: an SVG of its own,
+        # sent when the ladder step changes (not a new background, and not redrawn with
+        # the bars on every move). Its limits are symmetric, so the zero line stays where
+        # the background has it.
+        scene.yaxis = scene.animated(ax.yaxis, cached_by=ax.get_ylim)
         ax.set_ylim(-1.0, 1.0)          # symmetric from the start (update sets the ladder step)
         ax.axhline(0.0, color="black", linewidth=1)
         width = 0.38
