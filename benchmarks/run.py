@@ -83,8 +83,9 @@ def key_walk(ex, presses):
 
 
 def sent_bytes(ex, before):
-    """Bytes a move put into the explorer's image widgets (a value unchanged is not sent)."""
-    return sum(len(w.value) for w in (ex.image, ex.background) if w.value is not before[id(w)])
+    """Bytes a move put into the explorer's image widgets (background, overlay if any,
+    moves); a value equal to the one before is not sent (traitlets sees no change)."""
+    return sum(len(w.value) for w in ex.figure.children if w.value != before[id(w)])
 
 
 def time_explorer(cls, per_control, interact_every, presses):
@@ -102,7 +103,7 @@ def time_explorer(cls, per_control, interact_every, presses):
     for part, sequence in (("beta_lr", walk), ("all", moves)):
         for key, value in sequence:
             for frames, each in ways.items():
-                before = {id(w): w.value for w in (each.image, each.background)}
+                before = {id(w): w.value for w in each.figure.children}
                 t0 = time.perf_counter()
                 each.set(**{key: value})
                 times[frames][part].append(time.perf_counter() - t0)

@@ -21,7 +21,10 @@ as an SVG written by matplotlib's SVG renderer in a compact form
 (:mod:`._vector`), sent on every move. A β/η move thus costs the geometry of a few
 lines, 2–10 KB, instead of every pixel of the frame (55–260 KB at 2×), which is the
 latency on a slow link (Binder over a classroom's Wi-Fi), and the top layer is sharp
-at any screen density. ``frames="png"`` sends the whole frame as a PNG on every move
+at any screen density. An artist whose look changes in a few steps only (trace's Δw
+axis, whose limits follow η on a 1-2-5 ladder) can be marked ``cached_by`` its key:
+it goes as a third image between the two, an SVG drawn once per key and sent only
+when the key changes. ``frames="png"`` sends the whole frame as a PNG on every move
 instead (the way before; kept for comparison, ``benchmarks/``). Either way the kernel
 keeps the Agg frame: :meth:`Explorer.png` (and the snapshot that static renderers
 show) is the background with the dynamic artists drawn over it by Agg, made when
