@@ -258,7 +258,8 @@ def report(explorer_rows, grid, imports, tiny, load_start, drags=None):
     lines.append("")
     lines.append("Moves that change the axes or contours (κ, steps, the noise level, the number of "
                  "gradients) redraw and re-cache the static background, so they make the all-moves "
-                 "p95; β and η moves only draw the dynamic artists (trace's Δw axis among them).")
+                 "p95; β and η moves only draw the dynamic artists (trace's Δw axis, which follows "
+                 "η, is an SVG of its own, drawn and sent only when its limits change).")
     if drags:
         lines.append("")
         n = next(iter(drags.values()))["moves"]
