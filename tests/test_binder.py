@@ -154,6 +154,19 @@ def test_fresh_environment_from_binder_requirements_runs_a_notebook(tmp_path):
     assert Path(prefix).resolve() == venv.resolve()
     assert Path(module).resolve().is_relative_to(venv.resolve())
 
+    # What Binder's start step does to this environment (NB_PYTHON_PREFIX is its prefix
+    # there): the server extension that turns Nagle's delay off on kernel websockets is
+    # then enabled and imports, and JupyterLab's settings overrides are in place.
+    listing = subprocess.run([str(repo / "binder" / "start"), str(venv / "bin" / "jupyter"),
+                              "server", "extension", "list"], cwd=repo,
+                             env={**env, "NB_PYTHON_PREFIX": str(venv), "NO_COLOR": "1"},
+                             capture_output=True, text=True, timeout=120)
+    said = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
+    assert listing.returncode == 0, said[-3000:]
+    assert re.search(r"momentum_lib\.serving\s+enabled", said), said[-3000:]
+    assert re.search(r"momentum_lib\.serving\s+OK", said), said[-3000:]
+    assert (venv / "share/jupyter/lab/settings/overrides.d/momentum.json").exists()
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
