@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path
 
 from momentum_lib.explorers import EXPLORERS
+from momentum_lib.explorers._base import GridSlider
 from momentum_lib.explorers._vector import _number, path_data, svg_layer
 
 NAMES = list(EXPLORERS)
@@ -174,6 +175,52 @@ def test_a_static_change_sends_a_new_opaque_background():
     assert after[25] == 2                       # PNG colour type 2: RGB, no alpha channel
     from PIL import Image
     assert Image.open(io.BytesIO(after)).mode == "RGB"
+
+
+def detour(ex):
+    """Values far from the current ones, control by control (each slider's ends, the other
+    options, huge and then tiny gradients), as a learner might leave them before coming
+    back (with η at both ends: wide ticks, offset labels)."""
+    import ipywidgets
+
+    for key, widget in ex.controls.items():
+        if isinstance(widget, GridSlider):
+            far = [widget.grid[0], widget.grid[-1]]
+        elif isinstance(widget, ipywidgets.Dropdown):
+            far = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        elif isinstance(widget, ipywidgets.Text):
+            far = ["1e6, -1e6, 5e5", "1e-3, 2e-3"]
+        else:
+            far = [widget.min, widget.max]
+        for value in far:
+            yield {key: value}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_same_values_give_the_same_frame_whatever_the_way_there(name):
+    """What the figure shows is a function of the values, not of the way there: at every
+    stop of a detour through far values (which changes limits, offset labels, cached
+    backgrounds and overlays), and back at the start, the frame and the images sent are
+    those of a new explorer set to those values in one move. (Both start at the defaults:
+    the layout is fixed once, when an explorer is made.) Intuition's paths were once cut
+    at the previous noise level's limits after a σ move, because update ran before
+    restyle."""
+    cls = EXPLORERS[name]
+    travelled = cls()
+    lr = travelled.controls["lr"].grid
+
+    def same_as_direct():
+        direct = cls().set(**travelled.values)
+        assert travelled.png() == direct.png(), travelled.values
+        assert [bytes(w.value) for w in travelled.figure.children] == \
+            [bytes(w.value) for w in direct.figure.children], travelled.values
+
+    for values in detour(travelled):
+        for rate in (lr[-1], lr[0]):
+            travelled.set(**{"lr": rate, **values})
+            same_as_direct()
+    travelled.reset()
+    same_as_direct()
 
 
 def test_an_axis_that_follows_lr_is_sent_apart_only_when_its_limits_change():

@@ -501,7 +501,7 @@ class Explorer:
         if layered and self.scene.cached:
             self.figure.children = (self.background, self.overlay, self.image)
         self._overlay_key, self._overlays = object(), {}
-        self._static_key = object()     # forces the first cache
+        self._static_key = self._restyled_key = object()     # forces the first cache
         self._background = None
         self._layer_key, self._layer_background = object(), None
         self._frame_artists = []
@@ -794,6 +794,7 @@ class Explorer:
             # A newer move arrived while this one was computed, and a frame went out a
             # moment ago: skip drawing and sending this outdated one; the next is drawn now.
             return
+        self._restyle(values)       # limits first: update() may cut paths at them
         self.update(scene, result, values)
         text = self.message(summary, values)
         scene.message.set_text(self._message_lines(text))
@@ -838,6 +839,14 @@ class Explorer:
             self._overlay_key = key
         return [a for a in artists if not any(a is c for c in cached)]
 
+    def _restyle(self, values):
+        """Apply ``restyle`` if the static key changed since it was last applied."""
+        key = self.static_key(values)
+        if key != self._restyled_key:
+            with drawing.style():
+                self.restyle(self.scene, values)
+            self._restyled_key = key
+
     def _cache_background(self, values):
         """Redraw and cache the static background (and the layer) if their keys changed;
         returns whether it did, with the canvas then holding the new background."""
@@ -845,8 +854,7 @@ class Explorer:
         changed = False
         key = self.static_key(values)
         if key != self._static_key or self._background is None:
-            with drawing.style():
-                self.restyle(self.scene, values)
+            self._restyle(values)
             canvas.draw()          # animated artists are skipped by a full draw
             self._background = canvas.copy_from_bbox(self._canvas_bbox())
             self._static_key = key
