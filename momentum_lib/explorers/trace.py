@@ -157,6 +157,9 @@ class TraceExplorer(Explorer):
         scene = Scene(fig)
         ax = scene.ax = fig.add_subplot()
         ax.set(xlabel="step $t$", ylabel="Δw")
+        # Large or tiny Δw as short ticks under a "1e5" offset, so that wide tick labels
+        # never push the axis label off the figure.
+        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
         # Δw scales with η, so its axis follows η on a 1-2-5 ladder: an SVG of its own,
         # sent when the ladder step changes (not a new background, and not redrawn with
         # the bars on every move). Its limits are symmetric, so the zero line stays where
@@ -177,7 +180,7 @@ class TraceExplorer(Explorer):
             scene.bars[method] = [scene.animated(b) for b in bars]
         fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, frameon=False,
                    fontsize=12, handletextpad=0.3, columnspacing=0.8, handlelength=1.5)
-        ax.set_title(self.title, fontsize=15, pad=16)   # clear of a "1e6" offset label
+        ax.set_title(self.title, fontsize=15, pad=16)   # clear of a "1e5" offset label
         fig.subplots_adjust(left=0.25, right=0.97, top=0.82, bottom=0.28)
         self.restyle(scene, values)
         return scene
