@@ -245,6 +245,21 @@ def test_an_axis_that_follows_lr_is_sent_apart_only_when_its_limits_change():
     assert b"DejaVuSans" not in bytes(ex.image.value)   # not in the moves layer
 
 
+@pytest.mark.parametrize("grads", ["1e6, -1e6, 5e5", "0.5, 0.4, 0.3", "1e-3, 2e-3, -1e-3"])
+def test_the_trace_axis_label_stays_on_the_figure_at_any_scale(grads):
+    ex = EXPLORERS["trace"]()
+    stops = ex.controls["lr"].grid
+    for lr in (stops[0], ex.values["lr"], stops[len(stops) // 2], stops[-1]):
+        ex.set(grads=grads, lr=lr)
+        ex.png()                                    # draws the axis at these limits
+        renderer = ex.fig.canvas.get_renderer()
+        label = ex.scene.ax.yaxis.label.get_window_extent(renderer)
+        ticks = [t.get_window_extent(renderer) for t in ex.scene.ax.get_yticklabels()
+                 if t.get_text()]
+        assert label.x0 >= 0, (grads, lr, label)
+        assert all(label.x1 <= t.x0 for t in ticks), (grads, lr)
+
+
 def test_frames_must_be_a_known_way():
     with pytest.raises(ValueError, match="frames must be one of"):
         EXPLORERS["trace"](frames="jpeg")
