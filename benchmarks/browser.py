@@ -414,31 +414,19 @@ def drag(tab, way, direction, slider="explorer-beta", duration_ms=1000, steps=50
     page, wire = tab["page"], tab["wire"]
     box = page.locator(f".bench-way-{way}")
     box.scroll_into_view_if_needed()
-    n0 = page.evaluate("(w) => window.__bench.frames(w).length", way)
-    wire.settle(page, 60)
-    mark = wire.mark()
-    bs.mouse_drag(page, box, slider, direction, duration_ms, steps)
-    page.wait_for_function(
-        """([w, quiet]) => {
-             const c = window.__bench.frames(w);
-             const last = c.length ? c[c.length - 1].at : 0;
-             return performance.now() - Math.max(last, window.__probe.upAt || 0) >= quiet;
-           }""", arg=[way, quiet_ms], polling=50, timeout=timeout_ms)
-    stamps, up_at = page.evaluate(
-        "([w, n]) => [window.__bench.frames(w).slice(n).map((c) => c.at), window.__probe.upAt]",
-        [way, n0])
+    marks = []
+
+    def gesture():
+        wire.settle(page, 60)
+        marks.append(wire.mark())
+        bs.mouse_drag(page, box, slider, direction, duration_ms, steps)
+
+    during, after, up_at = bs.frames_around_release(
+        page, "window.__bench.frames(k)", way, gesture, quiet_ms, timeout_ms)
     wire.settle(page, 200)
-    after = [at for at in stamps if at > up_at]
-    return {"frames_during": len(stamps) - len(after), "frames_after_release": len(after),
+    return {"frames_during": during, "frames_after_release": len(after),
             "release_to_last_ms": round(after[-1] - up_at, 1) if after else 0.0,
-            **wire.since(mark)}
-
-
-def toward_middle(tab, way, slider="explorer-beta"):
-    box = tab["page"].locator(f".bench-way-{way}")
-    h = box.locator(f".{slider} .noUi-handle").first.bounding_box()
-    t = box.locator(f".{slider} .noUi-target").first.bounding_box()
-    return 1 if h["x"] + h["width"] / 2 < t["x"] + t["width"] / 2 else -1
+            **wire.since(marks[0])}
 
 
 def network_check(tab, repeats=3):
@@ -802,7 +790,8 @@ def main(argv=None):
                                                             "link": link, "kind": "press", "slider": slider, **r})
                                 # Towards the middle on localhost, back on the link: every round
                                 # starts where the first did.
-                                direction = toward_middle(tab, way)
+                                direction = bs.toward_middle(
+                                    tab["page"].locator(f".bench-way-{way}"), "explorer-beta")
                                 for link, sign in (("localhost", 1), ("link", -1)):
                                     set_link(tab, link == "link")
                                     d = drag(tab, way, sign * direction, duration_ms=drag_ms,

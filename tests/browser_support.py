@@ -572,17 +572,30 @@ def click_resets(page):
     page.wait_for_timeout(1500)
 
 
+def _handle_and_track(box, slider_class):
+    return (box.locator(f".{slider_class} .noUi-handle").first.bounding_box(),
+            box.locator(f".{slider_class} .noUi-target").first.bounding_box())
+
+
+def _middleward(h, t):
+    return 1 if h["x"] + h["width"] / 2 < t["x"] + t["width"] / 2 else -1
+
+
+def toward_middle(box, slider_class):
+    """+1 if the handle of ``box``'s slider ``slider_class`` is left of its track's middle,
+    else −1."""
+    return _middleward(*_handle_and_track(box, slider_class))
+
+
 def mouse_drag(page, box, slider_class, direction, duration_ms, steps):
     """Press the mouse on the handle of ``box``'s slider ``slider_class``, move it over 40% of
     the track in ``steps`` moves spread over ``duration_ms``, and release. ``direction`` is
     +1 (right) or −1 (left); None: toward the middle of the track."""
     box.scroll_into_view_if_needed()
-    handle = box.locator(f".{slider_class} .noUi-handle").first
-    track = box.locator(f".{slider_class} .noUi-target").first
-    h, t = handle.bounding_box(), track.bounding_box()
-    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    h, t = _handle_and_track(box, slider_class)
     if direction is None:
-        direction = 1 if x0 < t["x"] + t["width"] / 2 else -1
+        direction = _middleward(h, t)
+    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
     distance = direction * 0.4 * t["width"]
     page.mouse.move(x0, y)
     page.mouse.down()
@@ -590,6 +603,26 @@ def mouse_drag(page, box, slider_class, direction, duration_ms, steps):
         page.mouse.move(x0 + distance * k / steps, y)
         page.wait_for_timeout(duration_ms / steps)
     page.mouse.up()
+
+
+def frames_around_release(page, frames, key, gesture, quiet_ms, timeout_ms):
+    """Run ``gesture`` (a mouse drag), wait until no frame has come for ``quiet_ms`` since
+    the release, and return (frames shown before the release, the stamps of those shown
+    after it, the release time). ``frames`` is a JavaScript expression for the list of
+    frame stamps (``{at}``, ms) of ``k``, e.g. ``window.__probe.changes[k]``, with
+    ``key`` as ``k``; the release time is ``window.__probe.upAt``."""
+    n0 = page.evaluate(f"(k) => ({frames}).length", key)
+    gesture()
+    page.wait_for_function(
+        f"""([k, quiet]) => {{
+             const c = {frames};
+             const last = c.length ? c[c.length - 1].at : 0;
+             return performance.now() - Math.max(last, window.__probe.upAt || 0) >= quiet;
+           }}""", arg=[key, quiet_ms], polling=50, timeout=timeout_ms)
+    stamps, up_at = page.evaluate(
+        f"([k, n]) => [({frames}).slice(n).map((c) => c.at), window.__probe.upAt]", [key, n0])
+    after = [at for at in stamps if at > up_at]
+    return len(stamps) - len(after), after, up_at
 
 
 def drag_slider(page, explorer_index, slider_class, duration_ms=500, steps=25, quiet_ms=1500,
@@ -601,19 +634,11 @@ def drag_slider(page, explorer_index, slider_class, duration_ms=500, steps=25, q
     the outdated ones among the latter (all but the last), and release → last frame in ms.
     """
     box = page.locator(".momentum-explorer").nth(explorer_index)
-    n0 = page.evaluate("(i) => window.__probe.changes[i].length", explorer_index)
-    mouse_drag(page, box, slider_class, None, duration_ms, steps)
-    page.wait_for_function(
-        """([i, quiet]) => {
-             const c = window.__probe.changes[i];
-             const last = c.length ? c[c.length - 1].at : 0;
-             return performance.now() - Math.max(last, window.__probe.upAt || 0) >= quiet;
-           }""", arg=[explorer_index, quiet_ms], polling=50, timeout=timeout_ms)
-    changes, up_at = page.evaluate(
-        "([i, n]) => [window.__probe.changes[i].slice(n).map(c => c.at), window.__probe.upAt]",
-        [explorer_index, n0])
-    after = [at for at in changes if at > up_at]
-    return {"frames_during": len(changes) - len(after), "frames_after_release": len(after),
+    during, after, up_at = frames_around_release(
+        page, "window.__probe.changes[k]", explorer_index,
+        lambda: mouse_drag(page, box, slider_class, None, duration_ms, steps),
+        quiet_ms, timeout_ms)
+    return {"frames_during": during, "frames_after_release": len(after),
             "outdated_after_release": max(0, len(after) - 1),
             "release_to_final_ms": round(after[-1] - up_at, 1) if after else 0.0}
 
