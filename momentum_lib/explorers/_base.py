@@ -133,8 +133,8 @@ button ``explorer-reset``, the figure ``GridBox`` ``explorer-figure`` (``ex.figu
 holding the ``Image`` ``explorer-background`` (``ex.background``, hidden with
 ``frames="png"``) and above it the ``Image`` ``explorer-moves`` (``ex.image``: the one
 that changes on a β/η move); an explorer with artists marked ``cached_by`` has the SVG
-``Image`` ``explorer-overlay`` (``ex.overlay``) between them. The status is the ``HTML``
-``explorer-status``.
+``Image`` ``explorer-overlay`` (``ex.overlay``, else None) between them. The status is the
+``HTML`` ``explorer-status``.
 """
 
 import base64
@@ -188,8 +188,8 @@ class Scene:
 
     ``scene.animated(artist)`` marks an artist as dynamic (redrawn on every move,
     in the order marked) and returns it. An axis can be dynamic too (e.g.
-    ``scene.animated(ax.yaxis, always=True)``): its ticks and labels then move with
-    the data instead of the whole background being redrawn and sent again.
+    ``scene.animated(ax.yaxis, cached_by=ax.get_ylim)``): its ticks and labels then move
+    with the data instead of the whole background being redrawn and sent again.
     """
 
     def __init__(self, fig):
@@ -468,8 +468,12 @@ class Explorer:
         self.frames_drawn, self._last_frame_at = 0, 0.0
         self._show_values(self._initial)
 
-        # The figure: two images stacked in one grid cell. The background (static part, PNG)
-        # changes only with static_key/layer_key; the top image changes on every move.
+        self.fig = Figure(figsize=self.figsize, dpi=self.dpi * self.pixel_ratio)
+        FigureCanvasAgg(self.fig)
+        self.scene = self._build_scene(self.fig, self.values)
+
+        # What the browser shows: images stacked in one grid cell. The background (static
+        # part, PNG) changes only with static_key/layer_key; the top image changes on every move.
         width = round(self.figsize[0] * self.dpi)
 
         def picture(fmt, cls, shown=True):
@@ -481,10 +485,12 @@ class Explorer:
 
         layered = frames == "layers"
         self.background = picture("png", "explorer-background", shown=layered)
-        # between them, for artists marked animated(cached_by=...) only (see _build_scene)
-        self.overlay = picture(_SVG_FORMAT, "explorer-overlay", shown=layered)
+        # between them, only for artists marked animated(cached_by=...)
+        self.overlay = (picture(_SVG_FORMAT, "explorer-overlay")
+                        if layered and self.scene.cached else None)
         self.image = picture(_SVG_FORMAT if layered else "png", "explorer-moves")
-        self.figure = widgets.GridBox([self.background, self.image], layout=widgets.Layout(
+        images = [self.background, self.overlay, self.image]
+        self.figure = widgets.GridBox([i for i in images if i is not None], layout=widgets.Layout(
             grid_template_columns="minmax(0, 1fr)", width=f"{width}px", max_width="100%"))
         self.figure.add_class("explorer-figure")
         self._png = None            # the composite PNG of the current frame, made on demand
@@ -495,11 +501,6 @@ class Explorer:
         self.reset_button.add_class("explorer-reset")
         self.reset_button.on_click(lambda _button: self.reset())
 
-        self.fig = Figure(figsize=self.figsize, dpi=self.dpi * self.pixel_ratio)
-        FigureCanvasAgg(self.fig)
-        self.scene = self._build_scene(self.fig, self.values)
-        if layered and self.scene.cached:
-            self.figure.children = (self.background, self.overlay, self.image)
         self._overlay_key, self._overlays = object(), {}
         self._static_key = self._restyled_key = object()     # forces the first cache
         self._background = None
@@ -794,7 +795,7 @@ class Explorer:
             # A newer move arrived while this one was computed, and a frame went out a
             # moment ago: skip drawing and sending this outdated one; the next is drawn now.
             return
-        self._restyle(values)       # limits first: update() may cut paths at them
+        self._restyle(self.static_key(values), values)   # limits first: update cuts at them
         self.update(scene, result, values)
         text = self.message(summary, values)
         scene.message.set_text(self._message_lines(text))
@@ -818,7 +819,7 @@ class Explorer:
             if changed:     # the canvas holds the new background (and layer) just drawn
                 self.background.value = encode_png(self.fig.canvas, alpha=False)
             self._png = None
-            if self.scene.cached:
+            if self.overlay is not None:
                 artists = self._send_overlay(artists)
             self.image.value = svg_layer(self.fig, artists)
         self.frames_drawn += 1
@@ -839,9 +840,8 @@ class Explorer:
             self._overlay_key = key
         return [a for a in artists if not any(a is c for c in cached)]
 
-    def _restyle(self, values):
-        """Apply ``restyle`` if the static key changed since it was last applied."""
-        key = self.static_key(values)
+    def _restyle(self, key, values):
+        """Apply ``restyle`` if the static ``key`` changed since it was last applied."""
         if key != self._restyled_key:
             with drawing.style():
                 self.restyle(self.scene, values)
@@ -854,7 +854,7 @@ class Explorer:
         changed = False
         key = self.static_key(values)
         if key != self._static_key or self._background is None:
-            self._restyle(values)
+            self._restyle(key, values)
             canvas.draw()          # animated artists are skipped by a full draw
             self._background = canvas.copy_from_bbox(self._canvas_bbox())
             self._static_key = key
