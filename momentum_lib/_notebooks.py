@@ -205,20 +205,76 @@ def ledger_path_for(notebook_path):
     return os.path.join(folder, "claims", os.path.splitext(name)[0] + ".md")
 
 
-def execute(path, timeout=600):
-    """Run the notebook at ``path`` in a fresh kernel (from its folder) and store it normalised."""
+def run(nb, folder, *, preamble=None, timeout=600):
+    """A copy of the notebook node ``nb`` executed top to bottom in a fresh kernel started in ``folder``.
+
+    ``preamble``: code run first in the same kernel (its cell is dropped from the result), e.g.
+    to change how random numbers are drawn for a reproducibility check.
+    """
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    folder = os.path.dirname(os.path.abspath(path))
+    if preamble:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(preamble, id="preamble"))
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": folder}}).execute()
+    if preamble:
+        nb.cells.pop(0)
+    return nb
+
+
+def execute(path, timeout=600):
+    """Run the notebook at ``path`` in a fresh kernel (from its folder) and store it normalised."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb = run(nb, os.path.dirname(os.path.abspath(path)), timeout=timeout)
     with open(path, "w", encoding="utf-8") as f:
         f.write(dumps(normalise(nb)))
+
+
+def checked_text(nb, substitutions=()):
+    """``{cell id: text}``: what nbval compares for every checked code cell (streams, text, HTML, SVG).
+
+    ``substitutions``: (regex, replacement) pairs applied to the text first, as nbval's
+    ``--sanitize-with`` does.
+    """
+    texts = {}
+    for cell in nb.cells:
+        if not checked_by_nbval(cell):
+            continue
+        parts = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                parts.append(_text(out.get("text", "")))
+            parts += [_text(out["data"][m]) for m in sorted(COMPARED_MIMES) if m in out.get("data", {})]
+        text = "".join(parts)
+        for pattern, replacement in substitutions:
+            text = re.sub(pattern, replacement, text)
+        texts[cell.get("id")] = text
+    return texts
+
+
+def output_differences(stored, fresh, substitutions=()):
+    """Lines of checked output that differ between two executions of one notebook, as messages."""
+    before, after = checked_text(stored, substitutions), checked_text(fresh, substitutions)
+    found = []
+    for cell_id, text in before.items():
+        new = after.get(cell_id)
+        if new is None:
+            found.append(f"cell `{cell_id}`: no checked output any more")
+            continue
+        old_lines, new_lines = text.splitlines(), new.splitlines()
+        for k, (a, b) in enumerate(zip(old_lines, new_lines)):
+            if a != b:
+                found.append(f"cell `{cell_id}` line {k + 1}:\n  stored: {a}\n  now:    {b}")
+        if len(old_lines) != len(new_lines):
+            found.append(f"cell `{cell_id}`: {len(old_lines)} lines stored, {len(new_lines)} now")
+    return found
 
 
 def main(argv=None):

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate, problems, theory
+from ._randomness import draws_random
 from .rules import lookahead_point, momentum_step, nesterov_step
 from .trajectory import run
 
@@ -151,6 +152,7 @@ def stationary_spread(lr, beta, noise, lam=1.0, convention="ema"):
         return np.where(margin > 0, np.sqrt(var), np.inf)
 
 
+@draws_random
 def noisy_parabola_runs(lr, beta, noise, steps, *, w0=0.0, lam=1.0, seed=0, convention="ema"):
     """``run`` on J = ½·λ·w² with noisy gradients, every setting fed the *same* noise.
 

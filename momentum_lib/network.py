@@ -24,6 +24,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from . import _validate
+from ._randomness import draws_random
 
 
 class MLP(NamedTuple):
@@ -34,6 +35,7 @@ class MLP(NamedTuple):
     b2: np.ndarray
 
 
+@draws_random
 def init_mlp(n_in, n_hidden, n_out, seed=0):
     """PyTorch's default ``nn.Linear`` initialisation, from numpy's seeded generator.
 
@@ -96,6 +98,7 @@ def loss_and_grad(params, x, y):
     return loss, MLP(x.T @ dh, dh.sum(axis=-2), np.swapaxes(h, -1, -2) @ dz, dz.sum(axis=-2))
 
 
+@draws_random
 def epoch_batches(n, batch_size, epochs, seed):
     """(steps, batch_size) indices: each epoch a fresh seeded permutation cut into batches.
 

@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate
+from ._randomness import draws_random
 from .theory import polyak_step
 
 
@@ -117,6 +118,7 @@ def stationary_covariance(lr, beta, hessian, noise_cov, convention="pytorch"):
     return lyapunov_covariance(A, Q)[:n, :n]
 
 
+@draws_random
 def gaussian_noise(steps, shape, seed):
     """A reproducible stream of standard normal noise, shape (steps, *shape).
 
@@ -204,6 +206,7 @@ class LeastSquares(NamedTuple):
         return (self.X * r[:, None] ** 2).T @ self.X / len(self.y)
 
 
+@draws_random
 def least_squares(n=2000, scales=(1.0, 0.2), label_noise=0.5, seed=0):
     """A regression data set: x ~ N(0, diag(scales²)), y = x·w_true + noise, w_true = (1, −1).
 
@@ -218,6 +221,7 @@ def least_squares(n=2000, scales=(1.0, 0.2), label_noise=0.5, seed=0):
     return LeastSquares(X, y, w_star, X.T @ X / n)
 
 
+@draws_random
 def minibatch_indices(n, batch_size, steps, seed):
     """(steps, batch_size) example indices, drawn with replacement, independently each step."""
     if not (isinstance(batch_size, (int, np.integer)) and 1 <= batch_size <= n):

@@ -9,6 +9,7 @@ from typing import Callable, NamedTuple, Optional
 import numpy as np
 
 from . import _validate
+from ._randomness import draws_random
 
 
 class Problem(NamedTuple):
@@ -116,6 +117,7 @@ def parabola(curvature=1.0, w0=1.0):
     return Problem(f"parabola (c = {c:g})", loss, grad, _start(w0, 1), np.array([c]), np.zeros(1))
 
 
+@draws_random
 def noisy(grad_fn, noise, seed=0):
     """A mini-batch stand-in: ``grad_fn`` plus Gaussian noise of standard deviation ``noise``.
 
