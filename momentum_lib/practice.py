@@ -2,6 +2,14 @@
 
 Thin wrappers around ``network`` and ``datasets`` so that the notebook's cells stay
 short. Everything is in the PyTorch form (b ← β·b + g, w ← w − η·b).
+
+Which results are worth printing. Near the edge of stability a training run is chaotic: a
+difference in the last bits of the starting weights (which another CPU's BLAS kernel or SIMD
+path for tanh makes at every step) grows until the final loss is a different number. So every
+run is trained twice, the second time from starting weights changed by a relative ``NUDGE``
+(1e-8, far above rounding and far below anything that matters), and its result counts as
+*stable* only if the two final losses agree within a relative ``TOLERANCE`` (1e-3). A stable
+result is printed with its digits; an unstable one is printed as "unstable", on every machine.
 """
 
 from typing import NamedTuple
@@ -16,6 +24,11 @@ class Task(NamedTuple):
     """The digits split and the network's starting weights (shared by every run)."""
     data: datasets.Split
     params0: network.MLP
+
+
+NUDGE = 1e-8
+TOLERANCE = 1e-3
+CHANCE_LOSS = float(np.log(10.0))   # the cross-entropy of a uniform guess over 10 classes
 
 
 def digits_task(hidden=32, seed=0):
@@ -74,3 +87,60 @@ def smallest_stable_beta(effective_lr, lam):
         raise ValueError("effective_lr and lam must be positive and finite")
     out = np.maximum((x - 2.0) / (x + 2.0), 0.0)
     return out if out.ndim else float(out)
+
+
+def nudged(params, rel=NUDGE):
+    """``params`` with every number changed by a relative ``rel``, alternately up and down."""
+    def nudge(p):
+        signs = np.where(np.arange(p.size) % 2, 1.0, -1.0).reshape(p.shape)
+        return p * (1.0 + rel * signs)
+
+    return network.MLP(*(nudge(p) for p in params))
+
+
+class SeedRuns(NamedTuple):
+    """Final validation losses over seeds, and which of them are stable.
+
+    seeds: the seeds (each seeds the starting weights and the mini-batch order).
+    loss: (seeds, *S) validation loss after the last epoch; NaN where the run diverged.
+    stable: (seeds, *S) the run from nudged starting weights ends within ``TOLERANCE``
+        (both diverged counts as agreeing).
+    """
+    seeds: tuple
+    loss: np.ndarray
+    stable: np.ndarray
+
+
+def final_losses(lr, beta, seeds, *, hidden=32, **train_kwargs):
+    """Train every (lr, β) setting for every seed, twice (plain and nudged start): ``SeedRuns``.
+
+    ``train_kwargs`` go to ``train_settings`` (epochs, batch_size, warmup, decay, nesterov).
+    """
+    seeds = tuple(int(s) for s in np.atleast_1d(seeds))
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    loss, stable = [], []
+    for seed in seeds:
+        task = digits_task(hidden, seed)
+        plain = train_settings(task, lr, beta, seed=seed, **train_kwargs).val_loss[-1]
+        twin = train_settings(Task(task.data, nudged(task.params0)), lr, beta, seed=seed,
+                              **train_kwargs).val_loss[-1]
+        loss.append(plain)
+        stable.append(np.isclose(plain, twin, rtol=TOLERANCE, atol=0.0)
+                      | (np.isnan(plain) & np.isnan(twin)))
+    return SeedRuns(seeds, np.array(loss), np.array(stable))
+
+
+def loss_text(loss, stable=True, fmt=".3g"):
+    """A final loss as it may be printed on any machine.
+
+    "unstable" if the run is not ``stable``; "diverged" if it blew up (NaN); "above chance
+    level 2.30" if it ends above the loss of a uniform guess, ln 10; otherwise the number.
+    """
+    if not stable:
+        return "unstable"
+    if np.isnan(loss):
+        return "diverged"
+    if loss > CHANCE_LOSS:
+        return f"above chance level {CHANCE_LOSS:.2f}"
+    return format(float(loss), fmt)

@@ -27,3 +27,39 @@ def test_warmup_changes_the_run_and_starts_small():
     warm = practice.train_settings(task, 0.1, 0.9, epochs=1, warmup=20)
     assert plain.batch_loss[0] == warm.batch_loss[0]        # same start
     assert not np.allclose(plain.batch_loss[5:], warm.batch_loss[5:])
+
+
+def test_nudged_changes_every_weight_by_the_relative_amount_alternately():
+    params = practice.digits_task(hidden=8).params0
+    moved = practice.nudged(params, rel=1e-6)
+    for p, q in zip(params, moved):
+        ratio = (q / p).ravel()
+        assert np.allclose(ratio[0::2], 1 - 1e-6, rtol=0, atol=1e-12)
+        assert np.allclose(ratio[1::2], 1 + 1e-6, rtol=0, atol=1e-12)
+
+
+def test_final_losses_calls_a_chaotic_run_unstable_and_a_calm_one_stable():
+    runs = practice.final_losses(np.array([0.05, 2.0]), 0.9, seeds=[0, 1], hidden=8, epochs=1)
+    assert runs.seeds == (0, 1) and runs.loss.shape == runs.stable.shape == (2, 2)
+    assert runs.stable[:, 0].all()          # η/(1−β) = 0.5: the nudge changes nothing that shows
+    assert not runs.stable[:, 1].any()      # η/(1−β) = 20: the nudge grows into another result
+    assert np.all(runs.loss[:, 0] < 1.5)
+
+
+def test_final_losses_trains_each_seed_from_its_own_weights_and_batches():
+    runs = practice.final_losses(0.05, 0.9, seeds=[0, 1], hidden=8, epochs=1)
+    for k, seed in enumerate((0, 1)):
+        task = practice.digits_task(hidden=8, seed=seed)
+        direct = practice.train_settings(task, 0.05, 0.9, epochs=1, seed=seed).val_loss[-1]
+        assert runs.loss[k] == direct
+    with pytest.raises(ValueError, match="at least one seed"):
+        practice.final_losses(0.05, 0.9, seeds=[], hidden=8, epochs=1)
+
+
+@pytest.mark.parametrize("loss, stable, text", [
+    (0.1234, True, "0.123"), (0.1234, False, "unstable"), (np.nan, True, "diverged"),
+    (42.5, True, "above chance level 2.30"), (2.2, True, "2.2"),
+])
+def test_loss_text_prints_digits_only_for_a_stable_run_below_chance(loss, stable, text):
+    assert practice.loss_text(loss, stable) == text
+    assert practice.loss_text(0.1234, True, ".2f") == "0.12"
