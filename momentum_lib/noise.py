@@ -25,6 +25,24 @@ with the stationary variance (``stationary_variance``, derived in notebook 06)
 Written with the effective learning rate η_eff = α/(1 − β) this is
 η_eff·σ² / (λ·(2 − η_eff·λ·(1 − β)/(1 + β))): about η_eff·σ²/(2λ), the same as
 plain SGD with η_eff. Momentum does not average the noise out of the weights.
+
+Exact expectations. Everything here is linear in w, so the mean and the second moment of the
+weights follow exact recursions (``expected_moments``, ``expected_loss``): the expected loss
+of a noisy run at every step, without sampling. For mini-batches of least squares the noise
+itself depends on w; ``minibatch_stationary_covariance`` includes that part exactly.
+
+References
+----------
+B. T. Polyak (1964), Some methods of speeding up the convergence of iteration methods,
+USSR Comput. Math. Math. Phys. 4(5), 1–17. https://doi.org/10.1016/0041-5553(64)90137-5
+(heavy ball).
+S. L. Smith, P.-J. Kindermans, Q. V. Le (2018), Don't Decay the Learning Rate, Increase the
+Batch Size, ICLR. https://arxiv.org/abs/1711.00489 (the noise scale of SGD with momentum
+grows like η/(B(1 − β))).
+P. Jain, S. M. Kakade, R. Kidambi, P. Netrapalli, A. Sidford (2018), Accelerating Stochastic
+Gradient Descent for Least Squares Regression, COLT. https://arxiv.org/abs/1704.08227
+(second moments of momentum-type SGD on least squares, with the fourth-moment term of the
+sampled gradient).
 """
 
 from typing import NamedTuple
@@ -179,6 +197,109 @@ def noisy_quadratic_run(lams, w0, lr, beta, sigma, noise, *, lr_schedule=None,
     return NoisyRun(ws, 0.5 * np.sum(lams * ws ** 2, axis=-1))
 
 
+# ---------------------------------------------------------------- exact expectations
+
+class Moments(NamedTuple):
+    """mean: E[w_t], second: E[w_t²], per direction; both (steps+1, *S, n)."""
+    mean: np.ndarray
+    second: np.ndarray
+
+
+def expected_moments(lams, w0, lr, beta, sigma, steps, *, lr_schedule=None, convention="pytorch"):
+    """E[w_t] and E[w_t²] of ``noisy_quadratic_run`` from ``w0``, exactly, for t = 0 … steps.
+
+    Per direction the run is linear in the state (w, b):
+    b' = β·b + λ·w + σ·ξ,  w' = w − α·f_t·b'  (f_t the schedule factor), so the mean m and the
+    covariance S of the state follow m' = M·m and S' = M·S·Mᵀ + q·qᵀ with
+    M = [[1 − α·f_t·λ, −α·f_t·β], [λ, β]] and q = σ·(−α·f_t, 1). E[w²] = m_w² + S_ww.
+    The mean of the true loss is ½·Σ λᵢ·E[wᵢ²] (``expected_loss``); a Monte Carlo average
+    such as ``ensemble_loss`` converges to it. Arguments broadcast as in ``noisy_quadratic_run``.
+    """
+    lams = _validate.learning_rate(lams, name="lams")
+    w0 = _validate.finite("w0", w0)
+    steps = _validate.steps(steps)
+    _validate.convention(convention)
+    beta = _validate.momentum_coefficient(beta)
+    alpha = polyak_step(_validate.learning_rate(lr), beta, convention)[..., None]
+    sigma2 = _validate.non_negative(sigma, "sigma")[..., None] ** 2
+    beta = beta[..., None]
+    factors = np.ones(steps) if lr_schedule is None else _validate.finite("lr_schedule", lr_schedule)
+    if factors.shape != (steps,):
+        raise ValueError(f"lr_schedule must have shape ({steps},), one factor per step; got {factors.shape}")
+    shape = np.broadcast_shapes(alpha.shape, beta.shape, sigma2.shape, lams.shape, w0.shape)
+    mw, mb = np.broadcast_to(w0, shape).astype(np.float64), np.zeros(shape)
+    sww, swb, sbb = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    mean, second = np.empty((steps + 1,) + shape), np.empty((steps + 1,) + shape)
+    mean[0], second[0] = mw, mw ** 2
+    with np.errstate(all="ignore"):
+        for t in range(steps):
+            a = alpha * factors[t]
+            m11, m12, m21, m22 = 1.0 - a * lams, -a * beta, lams, beta
+            mw, mb = m11 * mw + m12 * mb, m21 * mw + m22 * mb
+            sww, swb, sbb = (m11 * m11 * sww + 2 * m11 * m12 * swb + m12 * m12 * sbb + a * a * sigma2,
+                             m11 * m21 * sww + (m11 * m22 + m12 * m21) * swb + m12 * m22 * sbb - a * sigma2,
+                             m21 * m21 * sww + 2 * m21 * m22 * swb + m22 * m22 * sbb + sigma2)
+            mean[t + 1], second[t + 1] = mw, mw * mw + sww
+    return Moments(mean, second)
+
+
+def expected_loss(lams, w0, lr, beta, sigma, steps, *, lr_schedule=None, convention="pytorch"):
+    """E[J(w_t)] = ½·Σᵢ λᵢ·E[wᵢ²], exactly, for t = 0 … steps: shape (steps+1, *S)."""
+    lams = _validate.learning_rate(lams, name="lams")
+    second = expected_moments(lams, w0, lr, beta, sigma, steps, lr_schedule=lr_schedule,
+                              convention=convention).second
+    return 0.5 * np.sum(lams * second, axis=-1)
+
+
+class Settling(NamedTuple):
+    """Whether the runs have settled at their floor, per direction ((*S, n) each).
+
+    settled: E[w²] is within a factor 1 ± tol of the floor Var(w) from ``from_step`` to the horizon.
+    from_step: that first step (−1 if not settled by the horizon).
+    expected_step: ``from_step`` where settled; else an estimate of when it will be, from the
+        slowest rate of the recursion (inf where the setting is unstable).
+    gap: E[w²]/Var(w) − 1 at the horizon.
+    """
+    settled: np.ndarray
+    from_step: np.ndarray
+    expected_step: np.ndarray
+    gap: np.ndarray
+
+
+def floor_settling(lams, w0, lr, beta, sigma, horizon, *, tol=0.1, convention="pytorch"):
+    """Have noisy runs from ``w0`` settled at their noise floor by step ``horizon``, and if not, when?
+
+    Exact, from ``expected_moments``: direction i has settled from step t on when
+    |E[wᵢ²]/Var(wᵢ) − 1| ≤ tol at every step from t to the horizon (Var from
+    ``stationary_variance``). A spread measured before that mixes the start's leftover with the
+    floor. Where not settled, the rest of the gap shrinks like ρ^(2t), ρ the largest |eigenvalue|
+    of the iteration matrix, which gives ``expected_step``.
+    """
+    if not 0 < tol < 1:
+        raise ValueError(f"tol must lie between 0 and 1; got {tol!r}")
+    lams = _validate.learning_rate(lams, name="lams")
+    horizon = _validate.steps(horizon, name="horizon")
+    second = expected_moments(lams, w0, lr, beta, sigma, horizon, convention=convention).second
+    beta_n = np.asarray(beta, dtype=np.float64)[..., None]
+    floor = stationary_variance(np.asarray(lr, dtype=np.float64)[..., None], beta_n, lams,
+                                np.asarray(sigma, dtype=np.float64)[..., None], convention)
+    with np.errstate(all="ignore"):
+        gaps = second / floor - 1.0
+        inside = np.abs(gaps) <= tol
+        stays = np.flip(np.logical_and.accumulate(np.flip(inside, axis=0), axis=0), axis=0)
+        settled = stays[-1]
+        from_step = np.where(settled, np.argmax(stays, axis=0), -1)
+        alpha = polyak_step(np.asarray(lr, dtype=np.float64), np.asarray(beta, dtype=np.float64),
+                            convention)[..., None]
+        trace, det = 1.0 + beta_n - alpha * lams, beta_n
+        disc = trace * trace - 4.0 * det
+        rho = np.where(disc >= 0, (np.abs(trace) + np.sqrt(np.abs(disc))) / 2.0, np.sqrt(det))
+        more = np.log(np.abs(gaps[-1]) / tol) / (-2.0 * np.log(rho))
+        expected = np.where(settled, from_step, horizon + np.ceil(np.maximum(more, 1.0)))
+        expected = np.where(np.isfinite(floor) & (rho < 1), expected, np.inf)
+    return Settling(settled & np.isfinite(floor), from_step, expected, gaps[-1])
+
+
 # ---------------------------------------------------------------- real mini-batches
 
 class LeastSquares(NamedTuple):
@@ -206,7 +327,6 @@ class LeastSquares(NamedTuple):
         return (self.X * r[:, None] ** 2).T @ self.X / len(self.y)
 
 
-@draws_random
 def least_squares(n=2000, scales=(1.0, 0.2), label_noise=0.5, seed=0):
     """A regression data set: x ~ N(0, diag(scales²)), y = x·w_true + noise, w_true = (1, −1).
 
@@ -254,6 +374,57 @@ def minibatch_run(problem, w0, lr, beta, batches, convention="pytorch"):
     return ws
 
 
+def minibatch_stationary_covariance(lr, beta, problem, batch_size, convention="pytorch"):
+    """Long-run covariance of w − w* for momentum on least squares with mini-batches, exactly.
+
+    A mini-batch of B examples drawn with replacement gives the gradient H·d + ξ with d = w − w*
+    and noise ξ = (H_B − H)·d + g_B(w*), whose covariance given d is
+    (1/B)·(C + 𝓜(d·dᵀ) − H·d·dᵀ·H + terms linear in d), with C the noise covariance at w*
+    (``gradient_noise_covariance``) and 𝓜(P) = (1/N)·Σᵢ xᵢxᵢᵀ·P·xᵢxᵢᵀ. In the long run
+    E[d] = 0, so the Lyapunov equation of ``stationary_covariance`` becomes
+    P = A·P·Aᵀ + α²/B·(C + 𝓜(P_dd) − H·P_dd·H) on its top-left block, still linear in P.
+    ``stationary_covariance(lr, beta, H, C/B)`` keeps only C/B: the noise as if it did not
+    change with w. Raises ``ValueError`` where the second moments grow without bound.
+    """
+    if not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    X, H = problem.X, problem.hessian
+    N, n = X.shape
+    A = iteration_matrix(lr, beta, H, convention)
+    m = A.shape[0]
+    alpha = float(polyak_step(lr, beta, convention))
+    fourth = np.einsum("ia,ib,ic,id->adbc", X, X, X, X, optimize=True) / N     # (out a,d; in b,c)
+    k_dd = (fourth - np.einsum("ab,cd->adbc", H, H)).reshape(n * n, n * n)
+    block = (np.arange(n)[:, None] * m + np.arange(n)[None, :]).ravel()       # vec of the d-d block
+    K = np.zeros((m * m, m * m))
+    K[np.ix_(block, block)] = k_dd
+    operator = np.kron(A, A) + alpha ** 2 / batch_size * K
+    if np.max(np.abs(np.linalg.eigvals(operator))) >= 1.0:
+        raise ValueError("the second moments grow without bound at these settings: no stationary covariance")
+    q = np.zeros(m * m)
+    q[block] = alpha ** 2 / batch_size * problem.gradient_noise_covariance().ravel()
+    P = np.linalg.solve(np.eye(m * m) - operator, q).reshape(m, m)
+    return 0.5 * (P + P.T)[:n, :n]
+
+
+def minibatch_variances(problem, lr, beta, batch_size, steps, seeds, *, burn_in=1000,
+                        convention="pytorch"):
+    """Measured variance of each weight over steps ``burn_in`` … ``steps`` of runs from w*.
+
+    One run per seed (the seed draws its own stream of mini-batches, ``minibatch_indices``);
+    every setting of a seed sees the same batches. Returns (seeds, *S, n).
+    """
+    burn_in = _validate.steps(burn_in, name="burn_in")
+    if not steps > burn_in + 1:
+        raise ValueError(f"steps must exceed burn_in + 1; got steps={steps}, burn_in={burn_in}")
+    out = []
+    for seed in seeds:
+        batches = minibatch_indices(len(problem.y), batch_size, steps, seed)
+        w = minibatch_run(problem, problem.w_star, lr, beta, batches, convention)
+        out.append(w[burn_in:].var(axis=0))
+    return np.array(out)
+
+
 # ---------------------------------------------------------------- many runs at once
 
 def ensemble_loss(lams, w0, lr, beta, sigma, steps, chains, seed, lr_schedule=None,
@@ -284,3 +455,70 @@ def first_step_below(curve, level):
     """The first step at which ``curve`` is below ``level``; -1 if never (first axis = steps)."""
     below = np.asarray(curve) < level
     return np.where(below.any(axis=0), np.argmax(below, axis=0), -1)
+
+
+# ---------------------------------------------------------------- the same experiment over seeds
+
+def shared_stream_paths(lam, lr, beta, sigma, steps, seeds, w0=0.0, convention="pytorch"):
+    """One noisy run per setting on J = ½·λ·w², all settings fed one noise stream per seed.
+
+    Returns w of shape (seeds, steps+1, *S) with S the broadcast of ``lr`` and ``beta``: within a
+    seed every setting sees the same ξ₁, ξ₂, …, so their differences are the methods' own.
+    """
+    settings = np.broadcast_shapes(np.shape(lr), np.shape(beta))
+    runs = []
+    for seed in seeds:
+        xi = gaussian_noise(steps, (1,) * len(settings) + (1,), seed)
+        runs.append(noisy_quadratic_run([lam], [w0], lr, beta, sigma, xi, convention=convention).w[..., 0])
+    return np.array(runs)
+
+
+class PathStatistics(NamedTuple):
+    """Per seed, over the steps after ``burn_in``: std (seeds, S) of w; step_std (seeds, S) of
+    one step w(t+1) − w(t); corr (seeds, S) the correlation of each path with path 0."""
+    std: np.ndarray
+    step_std: np.ndarray
+    corr: np.ndarray
+
+
+def path_statistics(paths, burn_in):
+    """Spread, step size and correlation with the first setting, per seed, of ``shared_stream_paths``."""
+    late = np.asarray(paths)[:, burn_in:]
+    late = late.reshape(late.shape[0], late.shape[1], -1)
+    centred = late - late.mean(axis=1, keepdims=True)
+    std = centred.std(axis=1)
+    corr = np.mean(centred * centred[..., :1], axis=1) / (std * std[..., :1])
+    return PathStatistics(std, np.diff(late, axis=1).std(axis=1), corr)
+
+
+def simulated_variance(lr, beta, lam, sigma, steps, chains, seeds, *, burn_in=None,
+                       convention="pytorch"):
+    """Var(w) measured over the second half (or after ``burn_in``) of ``chains`` runs from 0, per seed.
+
+    Every setting (broadcast of ``lr``, ``beta``: shape S) of a seed sees the same noise.
+    Returns (seeds, *S); compare with ``stationary_variance``.
+    """
+    burn_in = steps // 2 if burn_in is None else _validate.steps(burn_in, name="burn_in")
+    settings = np.broadcast_shapes(np.shape(lr), np.shape(beta))
+    out = []
+    for seed in seeds:
+        xi = gaussian_noise(steps, (chains,) + (1,) * len(settings) + (1,), seed)
+        w = noisy_quadratic_run([lam], [0.0], lr, beta, sigma, xi, convention=convention).w[burn_in:, ..., 0]
+        out.append(w.var(axis=(0, 1)))
+    return np.array(out)
+
+
+def seed_range(values, fmt=".3f", axis=0):
+    """"lowest–highest" over the seeds (the first axis) of ``values``: one string per entry."""
+    lo, hi = np.min(values, axis=axis), np.max(values, axis=axis)
+    text = np.vectorize(lambda a, b: f"{a:{fmt}}–{b:{fmt}}" if f"{a:{fmt}}" != f"{b:{fmt}}" else f"{a:{fmt}}")(lo, hi)
+    return str(text) if text.ndim == 0 else text
+
+
+def seed_mean_text(ratios, fmt=".3f"):
+    """"mean ± standard error" over the seeds (the first axis): one string per entry."""
+    ratios = np.asarray(ratios, dtype=np.float64)
+    mean = ratios.mean(axis=0)
+    se = ratios.std(axis=0, ddof=1) / np.sqrt(ratios.shape[0])
+    text = np.vectorize(lambda m, e: f"{m:{fmt}} ± {e:{fmt}}")(mean, se)
+    return str(text) if text.ndim == 0 else text

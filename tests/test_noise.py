@@ -145,3 +145,127 @@ def test_ensemble_loss_reaches_the_loss_floor():
                             steps=3000, chains=100, seed=5)
     floor = noise.loss_floor(np.array([0.1, 0.01]), np.array([0.0, 0.9]), lams, 0.5)
     np.testing.assert_allclose(m[1000:].mean(axis=0), floor, rtol=0.1)
+
+
+# ---------------------------------------------------------------- exact expectations
+
+@pytest.mark.parametrize("convention", ["pytorch", "ema"])
+def test_expected_loss_is_the_limit_of_the_monte_carlo_mean(convention):
+    lams, w0 = np.array([1.0, 0.05]), [3.0, -2.0]
+    lrs, betas = np.array([0.5, 0.3]), np.array([0.0, 0.8])
+    exact = noise.expected_loss(lams, w0, lrs, betas, 0.3, 300, convention=convention)
+    xi = noise.gaussian_noise(300, (4000, 1, 2), seed=11)
+    runs = noise.noisy_quadratic_run(lams, w0, lrs, betas, 0.3, xi, convention=convention).loss
+    mean, se = runs.mean(axis=1), runs.std(axis=1) / np.sqrt(4000)
+    assert np.all(np.abs(mean - exact) <= 5 * se + 1e-12)       # every step, both settings
+
+
+def test_expected_moments_without_noise_are_the_noise_free_run():
+    lams, w0 = np.array([1.0, 0.1]), [1.0, 2.0]
+    m = noise.expected_moments(lams, w0, 0.4, 0.7, 0.0, 50)
+    ref = noise.noisy_quadratic_run(lams, w0, 0.4, 0.7, 0.0, np.zeros((50, 2))).w
+    np.testing.assert_allclose(m.mean, ref, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(m.second, ref ** 2, rtol=1e-12, atol=1e-15)
+
+
+def test_expected_loss_settles_at_the_floor_and_follows_a_schedule():
+    lams = np.array([1.0, 0.2])
+    e = noise.expected_loss(lams, [2.0, 2.0], 0.05, 0.9, 0.5, 4000)
+    np.testing.assert_allclose(e[-1], noise.loss_floor(0.05, 0.9, lams, 0.5), rtol=1e-9)
+    cut = np.where(np.arange(4000) < 2000, 1.0, 0.1)
+    decayed = noise.expected_loss(lams, [2.0, 2.0], 0.05, 0.9, 0.5, 4000, lr_schedule=cut)
+    np.testing.assert_array_equal(decayed[:2001], e[:2001])
+    np.testing.assert_allclose(decayed[-1], noise.loss_floor(0.005, 0.9, lams, 0.5), rtol=1e-3)
+    with pytest.raises(ValueError, match="lr_schedule"):
+        noise.expected_loss(lams, [2.0, 2.0], 0.05, 0.9, 0.5, 10, lr_schedule=np.ones(3))
+
+
+def test_crossover_of_the_expected_losses_in_notebook_06():
+    # κ = 100, best noise-free settings, σ = 0.1/√B: the crossover steps the notebook prints.
+    lams, w0 = np.array([1.0, 0.01]), [10.0, 10.0]
+    gd, hb = theory.optimal_parameters(100.0, method="sgd"), theory.optimal_parameters(100.0, convention="pytorch")
+    lrs, betas = np.array([gd.lr, hb.lr]), np.array([0.0, hb.beta])
+    steps = [int(noise.crossover_step(*noise.expected_loss(lams, w0, lrs, betas, 0.1 / np.sqrt(B), 800).T))
+             for B in (1, 16, 256)]
+    assert steps == [80, 150, 219]
+
+
+def test_floor_settling_knows_when_a_slow_direction_has_not_settled():
+    # The explorer's default start (1, 1) on κ = 10, σ = 0.05: at β = 0.29, η = 0.05 the flat
+    # direction (λ = 0.1) is still far above its floor at step 300; at β = 0.9 both have settled.
+    slow = noise.floor_settling([1.0, 0.1], [1.0, 1.0], 0.05, 0.29, 0.05, 300)
+    assert slow.settled.tolist() == [True, False] and slow.from_step[1] == -1
+    assert slow.gap[1] > 1 and 300 < slow.expected_step[1] < 2000
+    long = noise.floor_settling([1.0, 0.1], [1.0, 1.0], 0.05, 0.29, 0.05, int(slow.expected_step[1]) + 50)
+    assert long.settled[1] and abs(long.from_step[1] - slow.expected_step[1]) < 0.2 * slow.expected_step[1]
+    fast = noise.floor_settling([1.0, 0.1], [1.0, 1.0], 0.05, 0.9, 0.05, 300)
+    assert fast.settled.all() and np.all(fast.from_step < 200)
+    assert np.all(np.abs(fast.gap) <= 0.1)
+
+
+def test_floor_settling_of_an_unstable_setting_is_never():
+    s = noise.floor_settling([1.0], [1.0], 3.0, 0.0, 0.1, 100)
+    assert not s.settled[0] and np.isinf(s.expected_step[0])
+    with pytest.raises(ValueError, match="tol"):
+        noise.floor_settling([1.0], [1.0], 0.1, 0.0, 0.1, 100, tol=1.5)
+
+
+def test_minibatch_covariance_equals_the_additive_one_when_every_example_has_the_same_xx():
+    # x = ±1 in one dimension: x·xᵀ = H for every example, so H_B = H and the part of the noise
+    # that grows with w − w* vanishes.
+    rng = np.random.default_rng(0)
+    X = rng.choice([-1.0, 1.0], size=(400, 1))
+    y = 0.7 * X[:, 0] + rng.standard_normal(400)
+    p = noise.LeastSquares(X, y, np.linalg.lstsq(X, y, rcond=None)[0], X.T @ X / 400)
+    exact = noise.minibatch_stationary_covariance(0.3, 0.5, p, 4)
+    additive = noise.stationary_covariance(0.3, 0.5, p.hessian, p.gradient_noise_covariance() / 4)
+    np.testing.assert_allclose(exact, additive, rtol=1e-10)
+
+
+@pytest.mark.slow
+def test_minibatch_covariance_predicts_the_measured_spread_where_the_additive_one_is_low():
+    p = noise.least_squares(n=2000, scales=(1.0, 0.5), seed=0)
+    measured = noise.minibatch_variances(p, 0.5, 0.0, 10, 20000, range(10))           # (seeds, 2)
+    additive = np.diag(noise.stationary_covariance(0.5, 0.0, p.hessian, p.gradient_noise_covariance() / 10))
+    exact = np.diag(noise.minibatch_stationary_covariance(0.5, 0.0, p, 10))
+    se = measured.std(axis=0, ddof=1) / np.sqrt(10)
+    assert np.all(np.abs(measured.mean(axis=0) - exact) < 3 * se)
+    assert np.all(measured.mean(axis=0) - additive > 3 * se)
+
+
+def test_minibatch_covariance_rejects_settings_whose_moments_grow_and_bad_batch_sizes():
+    p = noise.least_squares(n=200, seed=0)
+    with pytest.raises(ValueError, match="grow without bound"):
+        noise.minibatch_stationary_covariance(2.5, 0.0, p, 1)
+    with pytest.raises(ValueError, match="batch_size"):
+        noise.minibatch_stationary_covariance(0.1, 0.0, p, 0)
+
+
+def test_shared_stream_paths_share_the_noise_within_a_seed_and_not_across_seeds():
+    paths = noise.shared_stream_paths(1.0, np.array([0.1, 0.1]), np.array([0.0, 0.0]), 1.0, 50, seeds=[0, 1])
+    assert paths.shape == (2, 51, 2)
+    np.testing.assert_array_equal(paths[:, :, 0], paths[:, :, 1])          # same setting, same noise
+    assert not np.allclose(paths[0], paths[1])
+
+
+def test_path_statistics_measure_spread_steps_and_correlation():
+    t = np.linspace(0, 20, 401)
+    paths = np.stack([np.sin(t), 2 * np.sin(t), -np.sin(t)], axis=-1)[None]    # one "seed"
+    stats = noise.path_statistics(paths, burn_in=0)
+    np.testing.assert_allclose(stats.corr[0], [1.0, 1.0, -1.0], atol=1e-12)
+    np.testing.assert_allclose(stats.std[0, 1] / stats.std[0, 0], 2.0)
+    np.testing.assert_allclose(stats.step_std[0, 1] / stats.step_std[0, 0], 2.0)
+
+
+def test_simulated_variance_over_seeds_brackets_the_closed_form():
+    sim = noise.simulated_variance(np.array([0.1, 0.01]), np.array([0.0, 0.9]), 1.0, 1.0, 4000, 50, range(5))
+    assert sim.shape == (5, 2)
+    ratio = sim / noise.stationary_variance(np.array([0.1, 0.01]), np.array([0.0, 0.9]), 1.0, 1.0)
+    assert np.all(np.abs(ratio - 1) < 0.1) and np.ptp(ratio, axis=0).min() > 0
+
+
+def test_seed_range_and_mean_texts():
+    assert noise.seed_range(np.array([0.21, 0.2049, 0.23])) == "0.205–0.230"
+    assert noise.seed_range(np.array([0.2101, 0.2102]), ".2f") == "0.21"
+    assert list(noise.seed_range(np.array([[1.0, 3.0], [2.0, 3.0]]), ".1f")) == ["1.0–2.0", "3.0"]
+    assert noise.seed_mean_text(np.array([1.0, 1.1, 1.2])) == "1.100 ± 0.058"
