@@ -42,6 +42,16 @@ def draws_random(fn):
     return fn
 
 
+def fixed_draws(fn):
+    """Mark ``fn`` as drawing only to rebuild fixed, recorded inputs (a replay, not an experiment).
+
+    Its result is the same whatever the seeds of a notebook's experiments, so ``random_sources``
+    does not follow it: a caller of ``fn`` is not a random source because of ``fn``.
+    """
+    fn.fixed_draws = True
+    return fn
+
+
 # ---------------------------------------------------------------- the library's random sources
 
 def _modules():
@@ -93,8 +103,8 @@ def _references(node, resolve):
     return found
 
 
-def _is_marked(defn):
-    return any((_dotted(d) or "").rpartition(".")[2] == "draws_random" for d in defn.decorator_list)
+def _is_marked(defn, mark="draws_random"):
+    return any((_dotted(d) or "").rpartition(".")[2] == mark for d in defn.decorator_list)
 
 
 def random_sources():
@@ -102,9 +112,9 @@ def random_sources():
 
     A top-level function or class is a source if it is marked with ``draws_random`` or if its
     body (for a class: any method, or a base class) uses a source, followed through the package's
-    own imports until nothing changes.
+    own imports until nothing changes. A function marked ``fixed_draws`` is never a source.
     """
-    definitions, marked = {}, set()
+    definitions, marked, fixed = {}, set(), set()
     for module, path, is_package in _modules():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         imports = _imports(tree, module, is_package)
@@ -123,11 +133,13 @@ def random_sources():
                 definitions[qualified] = _references(node, resolve) - {qualified}
                 if not isinstance(node, ast.ClassDef) and _is_marked(node):
                     marked.add(qualified)
+                if not isinstance(node, ast.ClassDef) and _is_marked(node, "fixed_draws"):
+                    fixed.add(qualified)
     sources, grew = set(marked), True
     while grew:
         grew = False
         for qualified, refs in definitions.items():
-            if qualified not in sources and refs & sources:
+            if qualified not in sources and qualified not in fixed and refs & sources:
                 sources.add(qualified)
                 grew = True
     return frozenset(sources)

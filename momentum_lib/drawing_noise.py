@@ -5,17 +5,21 @@ Imported only by the notebooks; importing ``momentum_lib`` does not import matpl
 
 import numpy as np
 
-from .drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, new_figure, style
+from .drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, method_style, new_figure, style
 
 LABELS = {"sgd": "gradient descent", "momentum": "momentum", "nesterov": "Nesterov"}
 
 
-def paths_with_bands(panels, t, figsize=(12.0, 4.4)):
+def paths_with_bands(panels, t, figsize=(12.0, 4.4), ylim=None):
     """One panel per entry of ``panels``: ``(title, [(w, method, label, std), ...])``.
 
     Each path is drawn in its method's colour and line style, with dotted lines at
-    ±2·std (the theory's long-run spread) in the same colour.
+    ±2·std (the theory's long-run spread) in the same colour. ``ylim`` defaults to a range
+    that holds every path and every band, with room below them for the legend.
     """
+    if ylim is None:
+        top = max(max(np.nanmax(np.abs(w)), 2 * std) for _, paths in panels for w, _, _, std in paths)
+        ylim = (-1.9 * top, 1.1 * top)
     with style():
         fig = new_figure(figsize)
         axes = fig.subplots(1, len(panels), sharey=True)
@@ -25,7 +29,7 @@ def paths_with_bands(panels, t, figsize=(12.0, 4.4)):
                 ax.plot(t, w, lw=1.6, label=label, **kw)
                 for s in (-2 * std, 2 * std):
                     ax.axhline(s, color=kw["color"], ls=(0, (1, 1.5)), lw=2.2)
-            ax.set(title=title, xlabel="step t", xlim=(t[0], t[-1]))
+            ax.set(title=title, xlabel="step t", xlim=(t[0], t[-1]), ylim=ylim)
             ax.legend(loc="lower left", fontsize=TICK_SIZE - 1, framealpha=0.9)
         np.atleast_1d(axes)[0].set_ylabel("w (minimum at 0)")
         fig.tight_layout()
@@ -80,3 +84,82 @@ def grid_heatmap(ax, lrs, betas, values, *, vmin, vmax, label, iso=None, cmap="v
     cbar.set_label(label)
     cbar.ax.tick_params(labelsize=TICK_SIZE)
     return mesh
+
+
+def equal_lr_pictures(t, paths, lrs, betas, std):
+    """Notebook 06's first picture: momentum beside gradient descent at its η, then at η/(1 − β).
+
+    ``paths`` (steps+1, 3) hold momentum (η, β), gradient descent at the same η, and gradient
+    descent at η/(1 − β), on one noise stream; ``std`` their theoretical long-run spreads.
+    """
+    labels = [f"momentum, η = {lrs[0]:g}, β = {betas[0]:g}", f"gradient descent, η = {lrs[1]:g}",
+              f"gradient descent, η = {lrs[2]:g}"]
+    mom = (paths[:, 0], "momentum", labels[0], std[0])
+    return paths_with_bands([
+        (f"equal η = {lrs[1]:g}", [mom, (paths[:, 1], "sgd", labels[1], std[1])]),
+        (f"equal effective η/(1−β) = {lrs[2]:g}", [mom, (paths[:, 2], "sgd", labels[2], std[2])]),
+    ], t)
+
+
+def phase_panels(t, curves, floors, *, labels=("gradient descent, best η", "momentum, best (η, β)"),
+                 ylabel="expected loss E[J]", ylim=(1e-4, 1e2)):
+    """One panel per batch size: ``curves`` {B: (steps+1, 2)} with ``floors`` {B: (2,)} dotted.
+
+    Column 0 is gradient descent, column 1 momentum.
+    """
+    with style():
+        fig = new_figure((12, 4.6))
+        axes = fig.subplots(1, len(curves), sharey=True)
+        for ax, (B, c) in zip(np.atleast_1d(axes), curves.items()):
+            loss_curves(ax, t, {labels[0]: (c[:, 0], "sgd"), labels[1]: (c[:, 1], "momentum")},
+                        floors=[(floors[B][0], "sgd"), (floors[B][1], "momentum")])
+            ax.set(title=f"batch size B = {B}", ylim=ylim)
+        first = np.atleast_1d(axes)[0]
+        first.set_ylabel(ylabel)
+        first.legend(loc="upper right", fontsize=12)
+        fig.tight_layout()
+    return fig
+
+
+def validation_curves(epochs, val_loss, labels, *, title):
+    """Validation loss per epoch (log scale), one curve per ``(label, method)`` in ``labels``.
+
+    Curves of the same method after the first get a dotted line, and every curve its own marker.
+    """
+    with style():
+        fig = new_figure((9, 4.6))
+        ax = fig.add_subplot()
+        seen = set()
+        for k, (label, method) in enumerate(labels):
+            kw = method_style(method) | ({"linestyle": (0, (1, 1.5))} if method in seen else {})
+            seen.add(method)
+            ax.semilogy(epochs, val_loss[:, k], marker="os^Dv"[k % 5], label=label, **kw)
+        ax.set(xlabel="epoch", ylabel="validation loss", title=title)
+        ax.legend()
+        plain_log_ticks(ax)
+    return fig
+
+
+def grid_figure(lrs, betas, values, unstable, *, label, iso, vmin=0.05, vmax=10.0):
+    """``grid_heatmap`` of ``values`` clipped to [vmin, vmax], with ``unstable`` cells hatched over.
+
+    ``unstable`` (β rows, η columns) marks the settings whose result is not reproducible;
+    their colour is drawn over with grey hatching and named in the legend.
+    """
+    import matplotlib.patches as mpatches
+
+    y = -np.log2(1.0 - np.asarray(betas))
+    with style():
+        fig = new_figure((10, 5.2))
+        ax = fig.add_subplot()
+        grid_heatmap(ax, lrs, betas, np.clip(values, vmin, vmax), vmin=vmin, vmax=vmax, label=label, iso=iso)
+        for i, j in zip(*np.nonzero(unstable)):
+            ax.add_patch(mpatches.Rectangle((lrs[j] / np.sqrt(2), y[i] - 0.5), lrs[j] * (np.sqrt(2) - 1 / np.sqrt(2)),
+                                            1.0, facecolor="0.55", edgecolor="white", hatch="//", lw=0))
+        if np.any(unstable):
+            ax.legend(handles=[mpatches.Patch(facecolor="0.55", edgecolor="white", hatch="//",
+                                              label="unstable in some seed")],
+                      loc="lower left", fontsize=TICK_SIZE - 1, framealpha=0.9)
+        ax.set_title("dashed: η/(1 − β) = const")
+        fig.tight_layout()
+    return fig

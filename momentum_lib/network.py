@@ -24,7 +24,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from . import _validate
-from ._randomness import draws_random
+from ._randomness import draws_random, fixed_draws
 
 
 class MLP(NamedTuple):
@@ -49,6 +49,25 @@ def init_mlp(n_in, n_hidden, n_out, seed=0):
 
     return MLP(uniform(n_in, (n_in, n_hidden)), uniform(n_in, (n_hidden,)),
                uniform(n_hidden, (n_hidden, n_out)), uniform(n_hidden, (n_out,)))
+
+
+def parameter_shapes(n_in, n_hidden, n_out, settings=()):
+    """The shapes of W1, b1, W2, b2 (an ``MLP`` of tuples), with leading ``settings`` axes.
+
+    >>> parameter_shapes(64, 32, 10, settings=(6, 12)).W1
+    (6, 12, 64, 32)
+    """
+    s = tuple(settings)
+    return MLP(s + (n_in, n_hidden), s + (n_hidden,), s + (n_hidden, n_out), s + (n_out,))
+
+
+def parameter_count(n_in, n_hidden, n_out):
+    """How many numbers one network has: weights and biases of both layers.
+
+    >>> parameter_count(64, 32, 10)
+    2410
+    """
+    return int(sum(np.prod(shape) for shape in parameter_shapes(n_in, n_hidden, n_out)))
 
 
 def broadcast_params(params, settings_shape):
@@ -96,6 +115,26 @@ def loss_and_grad(params, x, y):
     dz /= len(y)
     dh = (dz @ np.swapaxes(params.W2, -1, -2)) * (1.0 - h * h)
     return loss, MLP(x.T @ dh, dh.sum(axis=-2), np.swapaxes(h, -1, -2) @ dz, dz.sum(axis=-2))
+
+
+def gradient_check(params, x, y, eps=1e-6, per_field=3):
+    """The largest relative error of ``loss_and_grad`` against central finite differences.
+
+    The ``per_field`` entries of each of W1, b1, W2, b2 with the largest gradients are each
+    moved by ±``eps``; the difference quotient of ``cross_entropy`` is compared with the
+    gradient entry. Parameters without settings axes.
+    """
+    _, grads = loss_and_grad(params, x, y)
+    worst = 0.0
+    for i, p in enumerate(params):
+        for flat in np.argsort(-np.abs(grads[i]).ravel(), kind="stable")[:per_field]:
+            j = np.unravel_index(flat, p.shape)
+            plus, minus = [q.copy() for q in params], [q.copy() for q in params]
+            plus[i][j] += eps
+            minus[i][j] -= eps
+            fd = (cross_entropy(MLP(*plus), x, y) - cross_entropy(MLP(*minus), x, y)) / (2 * eps)
+            worst = max(worst, float(abs(fd - grads[i][j]) / abs(grads[i][j])))
+    return worst
 
 
 @draws_random
@@ -218,6 +257,7 @@ def recording_path():
     return Path(__file__).resolve().parent / "data" / "network_sgd.npz"
 
 
+@fixed_draws
 def compare_with_recording(path=None):
     """Replay a recording of torch.optim.SGD (``tests/record_network_conformance.py``) in numpy.
 

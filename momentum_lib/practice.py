@@ -144,3 +144,92 @@ def loss_text(loss, stable=True, fmt=".3g"):
     if loss > CHANCE_LOSS:
         return f"above chance level {CHANCE_LOSS:.2f}"
     return format(float(loss), fmt)
+
+
+def seed_summary(loss, stable, fmt=".2g"):
+    """One setting's final losses over the seeds, as text that is the same on every machine.
+
+    "median (lowest–highest)" if every seed's run is stable and finite; "unstable k/n" if k of
+    the n runs are unstable; "diverged k/n" if k stable runs diverged (and none is unstable).
+    """
+    loss, stable = np.asarray(loss, dtype=np.float64), np.asarray(stable, dtype=bool)
+    n = loss.size
+    if not stable.all():
+        return f"unstable {n - int(stable.sum())}/{n}"
+    if np.isnan(loss).any():
+        return f"diverged {int(np.isnan(loss).sum())}/{n}"
+    lo, mid, hi = (format(float(v), fmt) for v in (loss.min(), np.median(loss), loss.max()))
+    return mid if lo == hi else f"{mid} ({lo}–{hi})"
+
+
+def seed_summaries(runs, fmt=".2g"):
+    """``seed_summary`` of every setting of ``runs`` (``SeedRuns``): an array of text, shape S."""
+    loss = np.moveaxis(runs.loss, 0, -1)
+    stable = np.moveaxis(runs.stable, 0, -1)
+    out = np.empty(loss.shape[:-1], dtype=object)
+    for index in np.ndindex(out.shape):
+        out[index] = seed_summary(loss[index], stable[index], fmt)
+    return out
+
+
+class Tuned(NamedTuple):
+    """Per seed and row: the lowest stable loss over η, its effective η, and the range of effective
+    η over which stable runs end below ``good`` (lo, hi; NaN if none). Shapes (seeds, rows)."""
+    best: np.ndarray
+    best_effective_lr: np.ndarray
+    good_from: np.ndarray
+    good_to: np.ndarray
+
+
+def tune_lr(runs, lrs, betas, good=0.2):
+    """Tune η per seed and per β: ``runs`` from ``final_losses(lrs[None, :], betas[:, None], …)``.
+
+    Unstable runs are never the best and never count as good: their loss is not reproducible.
+    """
+    lrs, betas = np.asarray(lrs, dtype=np.float64), np.asarray(betas, dtype=np.float64)
+    loss = np.where(runs.stable, runs.loss, np.nan)
+    eff = lrs[None, :] / (1.0 - betas[:, None])                        # (rows, lrs)
+    with np.errstate(invalid="ignore"):
+        finite = np.where(np.isnan(loss), np.inf, loss)
+        pick = np.argmin(finite, axis=-1)
+        best = np.take_along_axis(finite, pick[..., None], axis=-1)[..., 0]
+        ok = loss < good
+        eff_b = np.broadcast_to(eff, loss.shape)
+        lo = np.where(ok.any(-1), np.min(np.where(ok, eff_b, np.inf), axis=-1), np.nan)
+        hi = np.where(ok.any(-1), np.max(np.where(ok, eff_b, -np.inf), axis=-1), np.nan)
+    return Tuned(np.where(np.isinf(best), np.nan, best), np.take_along_axis(eff_b, pick[..., None], -1)[..., 0], lo, hi)
+
+
+def seed_label(seeds):
+    """"seeds A–B" for consecutive seeds (how notebooks and claims ledgers name them)."""
+    seeds = [int(s) for s in seeds]
+    if seeds != list(range(seeds[0], seeds[0] + len(seeds))):
+        raise ValueError(f"seeds must be consecutive; got {seeds}")
+    return f"seeds {seeds[0]}–{seeds[-1]}"
+
+
+def tuned_table(tuned, seeds, betas):
+    """Lines of text: per seed, each β's best stable loss, its η/(1 − β), and the range of
+    η/(1 − β) over which stable runs end below 0.2."""
+    def good(k, row):
+        lo, hi = tuned.good_from[k, row], tuned.good_to[k, row]
+        return "none" if np.isnan(lo) else f"{lo:.2g}–{hi:.2g}"
+    head = " | ".join(f"β = {b:g}: best  at η/(1−β)  loss < 0.2 for η/(1−β)" for b in betas)
+    lines = [f"seed | {head}"]
+    for k, seed in enumerate(seeds):
+        lines.append(f"{seed:>4} | " + " | ".join(
+            f"{'':{len(f'β = {b:g}: ')}}{tuned.best[k, row]:.3f}  {tuned.best_effective_lr[k, row]:>10.3g}  "
+            f"{good(k, row):>22}" for row, b in enumerate(betas)))
+    return lines
+
+
+def relative_change(base, other, k):
+    """other/base − 1 of setting ``k`` in every seed where both runs are stable (``SeedRuns``)."""
+    both = base.stable[:, k] & other.stable[:, k]
+    return other.loss[both, k] / base.loss[both, k] - 1.0
+
+
+def times_lowest(table, k, name):
+    """In how many seeds ``table[name]`` has the lowest stable loss of setting ``k`` among ``table``."""
+    loss = np.array([np.where(t.stable[:, k], t.loss[:, k], np.inf) for t in table.values()])
+    return int(np.sum(np.argmin(loss, axis=0) == list(table).index(name)))

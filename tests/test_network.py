@@ -191,3 +191,26 @@ def test_library_replay_notices_a_tampered_recording(tmp_path):
 
 def test_recording_path_points_at_the_committed_file():
     assert network.recording_path() == HERE.parent / "momentum_lib" / "data" / "network_sgd.npz"
+
+
+def test_parameter_shapes_and_count():
+    shapes = network.parameter_shapes(64, 32, 10, settings=(6, 12))
+    assert shapes == network.MLP((6, 12, 64, 32), (6, 12, 32), (6, 12, 32, 10), (6, 12, 10))
+    params = network.init_mlp(64, 32, 10, seed=0)
+    assert network.parameter_count(64, 32, 10) == sum(p.size for p in params) == 2410
+    assert tuple(p.shape for p in network.broadcast_params(params, (6, 12))) == tuple(shapes)
+
+
+def test_gradient_check_is_tiny_for_the_true_gradient_and_catches_a_wrong_one(monkeypatch):
+    d = datasets.digits()
+    params = network.init_mlp(64, 8, 10, seed=3)
+    x, y = d.x_train[:16], d.y_train[:16]
+    assert network.gradient_check(params, x, y) < 1e-6
+    true = network.loss_and_grad
+
+    def wrong(params, x, y):                     # a backpropagation that forgets tanh's derivative
+        loss, g = true(params, x, y)
+        return loss, network.MLP(g.W1 * 1.01, g.b1, g.W2, g.b2)
+
+    monkeypatch.setattr(network, "loss_and_grad", wrong)
+    assert network.gradient_check(params, x, y) > 5e-3

@@ -63,3 +63,34 @@ def test_final_losses_trains_each_seed_from_its_own_weights_and_batches():
 def test_loss_text_prints_digits_only_for_a_stable_run_below_chance(loss, stable, text):
     assert practice.loss_text(loss, stable) == text
     assert practice.loss_text(0.1234, True, ".2f") == "0.12"
+
+
+def test_seed_summary_prints_a_median_and_range_only_when_every_run_is_stable():
+    assert practice.seed_summary([0.12, 0.10, 0.15], [True] * 3) == "0.12 (0.1–0.15)"
+    assert practice.seed_summary([0.1201, 0.1199], [True, True]) == "0.12"
+    assert practice.seed_summary([0.12, 9.0, 0.15], [True, False, True]) == "unstable 1/3"
+    assert practice.seed_summary([np.nan, 0.2, np.nan], [True] * 3) == "diverged 2/3"
+    runs = practice.SeedRuns((0, 1), np.array([[0.1, 0.5], [0.2, 0.7]]), np.array([[True, True], [True, False]]))
+    assert practice.seed_summaries(runs).tolist() == ["0.15 (0.1–0.2)", "unstable 1/2"]
+
+
+def test_tune_lr_ignores_unstable_runs():
+    lrs = np.array([0.1, 0.2, 0.4])
+    loss = np.array([[[0.5, 0.3, 0.05], [0.4, 0.15, 0.1]]])           # (seeds, β rows, η)
+    stable = np.array([[[True, True, False], [True, True, True]]])
+    t = practice.tune_lr(practice.SeedRuns((0,), loss, stable), lrs, [0.0, 0.5])
+    assert t.best.tolist() == [[0.3, 0.1]]                             # 0.05 is unstable: not the best
+    assert t.best_effective_lr.tolist() == [[0.2, 0.8]]
+    assert t.good_from[0, 0] != t.good_from[0, 0] and t.good_from[0, 1] == 0.4 and t.good_to[0, 1] == 0.8
+    lines = practice.tuned_table(t, [0], [0.0, 0.5])
+    assert len(lines) == 2 and "none" in lines[1] and "0.4–0.8" in lines[1]
+
+
+def test_seed_label_relative_change_and_times_lowest():
+    assert practice.seed_label(range(6)) == "seeds 0–5"
+    with pytest.raises(ValueError, match="consecutive"):
+        practice.seed_label([0, 2])
+    a = practice.SeedRuns((0, 1, 2), np.array([[1.0], [2.0], [4.0]]), np.ones((3, 1), bool))
+    b = practice.SeedRuns((0, 1, 2), np.array([[1.5], [1.0], [9.0]]), np.array([[True], [True], [False]]))
+    np.testing.assert_allclose(practice.relative_change(a, b, 0), [0.5, -0.5])
+    assert practice.times_lowest({"a": a, "b": b}, 0, "a") == 2 and practice.times_lowest({"a": a, "b": b}, 0, "b") == 1

@@ -13,6 +13,7 @@ PACKAGE = pathlib.Path(_randomness.__file__).resolve().parent
 # Functions that call a generator but are not random experiments, and why.
 NOT_EXPERIMENTS = {
     "momentum_lib.datasets.digits": "the train/validation split is part of the task, fixed by its seed",
+    "momentum_lib.noise.least_squares": "the synthetic data set is part of the problem, fixed by its seed",
     "momentum_lib.exercises.variants.params_for": "which variant of an exercise a student gets",
 }
 
@@ -41,12 +42,13 @@ def test_the_exemptions_still_exist():
 
 def test_random_sources_reach_wrappers_and_explorers_but_not_closed_forms():
     sources = _randomness.random_sources()
-    for name in ("noise.gaussian_noise", "noise.ensemble_loss", "network.init_mlp", "practice.train_settings",
+    for name in ("noise.gaussian_noise", "noise.ensemble_loss", "noise.minibatch_variances", "network.init_mlp", "practice.train_settings",
                  "practice.final_losses", "experiments.long_run_spread", "explorers.noise.NoiseExplorer",
                  "explorers.training.TrainingExplorer", "explorers.intuition.IntuitionExplorer"):
         assert f"momentum_lib.{name}" in sources, name
     for name in ("noise.stationary_variance", "theory.optimal_parameters", "trajectory.run",
-                 "explorers.valley.ValleyExplorer", "datasets.digits"):
+                 "explorers.valley.ValleyExplorer", "datasets.digits", "noise.expected_loss",
+                 "network.compare_with_recording"):
         assert f"momentum_lib.{name}" not in sources, name
 
 
