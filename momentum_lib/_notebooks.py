@@ -132,27 +132,69 @@ COMPARED_MIMES = {"text/plain", "text/html", "image/svg+xml"}
 _EVIDENCE = re.compile(r"(cell|derivation)\s+`([A-Za-z0-9_-]{1,64})`")
 
 
+RANDOMNESS = re.compile(r"none|exact expectation|seeds (\d+)–(\d+)")
+MIN_SEEDS = 5
+
+
 def read_ledger(path):
-    """The rows of a claims ledger: dicts with number, claim, regime, prose, evidence.
+    """The rows of a claims ledger: dicts with number, claim, regime, prose, evidence, randomness.
 
     A ledger (``notebooks/claims/<notebook stem>.md``) is a Markdown table with the columns
-    ``| # | claim | regime | prose cell | evidence |``. ``prose cell`` is the id of the
+    ``| # | claim | regime | prose cell | evidence | randomness |``. ``prose cell`` is the id of the
     Markdown cell that states the claim, in backticks. ``evidence`` lists one or more
     ``cell `ID` `` (a code cell whose checked output demonstrates the claim) or
-    ``derivation `ID` `` (a Markdown cell that proves it), separated by commas.
+    ``derivation `ID` `` (a Markdown cell that proves it), separated by commas. ``randomness``
+    says how a claim drawn from random runs was checked: ``none`` (nothing random),
+    ``seeds A–B`` (the evidence checks it for every seed A … B, at least five) or
+    ``exact expectation`` (an expectation computed exactly, or an exact statement about one).
+    ``randomness`` is None for a row written without that column.
     """
     rows = []
     with open(path, encoding="utf-8") as f:
         for line in f:
             parts = [p.strip() for p in line.strip().strip("|").split("|")]
-            if not line.lstrip().startswith("|") or len(parts) != 5 or parts[0] in {"#", ""} \
+            if not line.lstrip().startswith("|") or len(parts) not in (5, 6) or parts[0] in {"#", ""} \
                     or set(parts[0]) <= set("-: "):
                 continue
             prose = re.findall(r"`([^`]+)`", parts[3])
             rows.append({"number": parts[0], "claim": parts[1], "regime": parts[2],
                          "prose": prose, "evidence": _EVIDENCE.findall(parts[4]),
-                         "evidence_text": parts[4]})
+                         "evidence_text": parts[4], "randomness": parts[5] if len(parts) == 6 else None})
     return rows
+
+
+def randomness_problems(row, cells, random_cells):
+    """What is wrong with a ledger row's ``randomness`` given which evidence cells draw random numbers.
+
+    ``random_cells``: ``{cell id: what draws}`` (``_randomness.random_cells``). A row whose evidence
+    cell uses random draws must name its seeds (at least ``MIN_SEEDS``, and one evidence cell must
+    print "seeds A–B") or say ``exact expectation``; a row that names seeds needs random evidence.
+    """
+    value = row["randomness"]
+    if value is None:
+        return ["no randomness column"]
+    match = RANDOMNESS.fullmatch(value)
+    if not match:
+        return [f"randomness must be 'none', 'seeds A–B' (an en dash) or 'exact expectation'; got {value!r}"]
+    drawn = [(cell_id, random_cells[cell_id]) for kind, cell_id in row["evidence"]
+             if kind == "cell" and cell_id in random_cells]
+    if value == "none" and drawn:
+        cell_id, why = drawn[0]
+        return [f"cell `{cell_id}` uses random draws ({why}) but randomness says none: check the claim "
+                f"over seeds (seeds A–B, at least {MIN_SEEDS}) or state it as an exact expectation"]
+    if not value.startswith("seeds"):
+        return []
+    first, last = int(match.group(1)), int(match.group(2))
+    found = []
+    if last - first + 1 < MIN_SEEDS:
+        found.append(f"{value} is {max(0, last - first + 1)} seed(s); at least {MIN_SEEDS} are needed")
+    if not drawn:
+        found.append(f"names {value} but no evidence cell uses random draws")
+    label = f"seeds {first}–{last}"
+    if not any(cells.get(cell_id) is not None and checked_by_nbval(cells[cell_id])
+               and label in cell_text(cells[cell_id]) for _, cell_id in row["evidence"]):
+        found.append(f"no evidence cell prints '{label}': the evidence must check the claim over those seeds")
+    return found
 
 
 def checked_by_nbval(cell):
@@ -172,12 +214,21 @@ def ledger_problems(notebook_path, ledger_path):
 
     if not os.path.isfile(ledger_path):
         return [f"no claims ledger at {ledger_path}"]
+    from . import _randomness
+
     nb = nbformat.read(notebook_path, as_version=4)
     cells = {cell.get("id"): cell for cell in nb.cells}
+    random_cells = _randomness.random_cells(nb)
     rows = read_ledger(ledger_path)
     found = [] if rows else [f"{ledger_path}: the ledger has no rows"]
+    without = [row["number"] for row in rows if row["randomness"] is None]
+    if without:
+        found.append(f"{os.path.basename(ledger_path)}: rows {', '.join(without)} have no randomness column "
+                     "(| # | claim | regime | prose cell | evidence | randomness |)")
     for row in rows:
         where = f"{os.path.basename(ledger_path)} row {row['number']}"
+        if row["randomness"] is not None:
+            found += [f"{where}: {problem}" for problem in randomness_problems(row, cells, random_cells)]
         if not row["claim"]:
             found.append(f"{where}: no claim stated")
         if not row["prose"]:
@@ -237,26 +288,26 @@ def execute(path, timeout=600):
         f.write(dumps(normalise(nb)))
 
 
-def checked_text(nb, substitutions=()):
-    """``{cell id: text}``: what nbval compares for every checked code cell (streams, text, HTML, SVG).
+def cell_text(cell, substitutions=()):
+    """What nbval compares of a code cell's outputs (streams, text, HTML, SVG), as one string.
 
-    ``substitutions``: (regex, replacement) pairs applied to the text first, as nbval's
+    ``substitutions``: (regex, replacement) pairs applied to the text, as nbval's
     ``--sanitize-with`` does.
     """
-    texts = {}
-    for cell in nb.cells:
-        if not checked_by_nbval(cell):
-            continue
-        parts = []
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                parts.append(_text(out.get("text", "")))
-            parts += [_text(out["data"][m]) for m in sorted(COMPARED_MIMES) if m in out.get("data", {})]
-        text = "".join(parts)
-        for pattern, replacement in substitutions:
-            text = re.sub(pattern, replacement, text)
-        texts[cell.get("id")] = text
-    return texts
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(_text(out.get("text", "")))
+        parts += [_text(out["data"][m]) for m in sorted(COMPARED_MIMES) if m in out.get("data", {})]
+    text = "".join(parts)
+    for pattern, replacement in substitutions:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def checked_text(nb, substitutions=()):
+    """``{cell id: cell_text}`` for every code cell that nbval checks."""
+    return {cell.get("id"): cell_text(cell, substitutions) for cell in nb.cells if checked_by_nbval(cell)}
 
 
 def output_differences(stored, fresh, substitutions=()):

@@ -34,18 +34,18 @@ def _copy_with_ledger(tmp_path, ledger_text):
     path.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
     (tmp_path / "claims").mkdir()
     ledger = tmp_path / "claims" / "nb.md"
-    ledger.write_text("| # | claim | regime | prose cell | evidence |\n|---|---|---|---|---|\n"
+    ledger.write_text("| # | claim | regime | prose cell | evidence | randomness |\n|---|---|---|---|---|---|\n"
                       + ledger_text)
     return path, ledger
 
 
 def test_a_backed_ledger_passes(tmp_path):
-    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum`, derivation `proof` |\n")
+    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum`, derivation `proof` | none |\n")
     assert _notebooks.ledger_problems(path, ledger) == []
 
 
 def test_a_removed_evidence_cell_fails(tmp_path):
-    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum` |\n")
+    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum` | none |\n")
     nb = nbformat.read(path, as_version=4)
     del nb.cells[1]
     path.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
@@ -72,7 +72,7 @@ def test_a_removed_cell_of_a_real_notebook_fails(tmp_path):
     ([], True, False, "no text output"),
 ])
 def test_an_unchecked_evidence_cell_fails(tmp_path, tags, executed, text, reason):
-    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum` |\n")
+    path, ledger = _copy_with_ledger(tmp_path, "| 1 | 2+2=4 | integers | `prose` | cell `sum` | none |\n")
     nb = nbformat.read(path, as_version=4)
     cell = nb.cells[1]
     if tags:
@@ -87,7 +87,7 @@ def test_an_unchecked_evidence_cell_fails(tmp_path, tags, executed, text, reason
 
 def test_a_derivation_must_be_markdown_and_a_row_needs_evidence(tmp_path):
     path, ledger = _copy_with_ledger(
-        tmp_path, "| 1 | 2+2=4 | integers | `prose` | derivation `sum` |\n| 2 | odd | | `prose` | trust me |\n")
+        tmp_path, "| 1 | 2+2=4 | integers | `prose` | derivation `sum` | none |\n| 2 | odd | | `prose` | trust me | none |\n")
     found = _notebooks.ledger_problems(path, ledger)
     assert any("derivation `sum` is not a Markdown cell" in p for p in found)
     assert any("row 2: no evidence" in p for p in found)
@@ -96,3 +96,67 @@ def test_a_derivation_must_be_markdown_and_a_row_needs_evidence(tmp_path):
 def test_a_missing_ledger_fails(tmp_path):
     path, _ = _copy_with_ledger(tmp_path, "")
     assert _notebooks.ledger_problems(path, tmp_path / "claims" / "absent.md") != []
+
+
+# ---------------------------------------------------------------- the randomness column
+
+def _random_notebook(tmp_path, ledger_rows, printed="seeds 0–5: spread 0.21–0.24\n"):
+    """A notebook whose cell `draw` uses noise.gaussian_noise and cell `exact` a closed form."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("The spread is about 0.22.", id="prose"),
+        nbformat.v4.new_code_cell("from momentum_lib import noise", id="imports"),
+        nbformat.v4.new_code_cell("xi = noise.gaussian_noise(100, 1, seed=0)\nprint(xi.std())", id="draw"),
+        nbformat.v4.new_code_cell("print(noise.stationary_variance(0.1, 0.9, 1.0, 1.0))", id="exact"),
+    ])
+    for k, (cell, text) in enumerate(zip(nb.cells[1:], ["", printed, "0.51\n"]), start=1):
+        cell.execution_count = k
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)] if text else []
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
+    (tmp_path / "claims").mkdir()
+    ledger = tmp_path / "claims" / "nb.md"
+    ledger.write_text("| # | claim | regime | prose cell | evidence | randomness |\n|---|---|---|---|---|---|\n"
+                      + "".join(f"| {k + 1} | a claim | a regime | `prose` | {ev} | {rnd} |\n"
+                                for k, (ev, rnd) in enumerate(ledger_rows)))
+    return _notebooks.ledger_problems(path, ledger)
+
+
+def test_random_evidence_checked_over_seeds_or_as_an_exact_expectation_passes(tmp_path):
+    assert _random_notebook(tmp_path, [("cell `draw`", "seeds 0–5"), ("cell `draw`", "exact expectation"),
+                                       ("cell `exact`", "none"), ("cell `exact`", "exact expectation")]) == []
+
+
+def test_a_claim_from_random_draws_marked_none_fails_and_names_the_draw(tmp_path):
+    found = _random_notebook(tmp_path, [("cell `draw`", "none")])
+    assert len(found) == 1 and "cell `draw` uses random draws (noise.gaussian_noise)" in found[0]
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([("cell `draw`", "seeds 0–3")], "at least 5"),
+    ([("cell `draw`", "seeds 2–7")], "no evidence cell prints 'seeds 2–7'"),
+    ([("cell `exact`", "seeds 0–5")], "no evidence cell uses random draws"),
+    ([("cell `draw`", "seeds 0-5")], "an en dash"),
+    ([("cell `draw`", "random")], "must be 'none'"),
+])
+def test_a_randomness_cell_that_does_not_hold_fails(tmp_path, rows, message):
+    assert any(message in p for p in _random_notebook(tmp_path, rows)), message
+
+
+def test_a_ledger_without_the_randomness_column_fails_once(tmp_path):
+    path, ledger = _copy_with_ledger(tmp_path, "")
+    ledger.write_text("| # | claim | regime | prose cell | evidence |\n|---|---|---|---|---|\n"
+                      "| 1 | 2+2=4 | integers | `prose` | cell `sum` |\n| 2 | 4 | integers | `prose` | cell `sum` |\n")
+    found = _notebooks.ledger_problems(path, ledger)
+    assert len(found) == 1 and "rows 1, 2 have no randomness column" in found[0]
+
+
+def test_a_random_claim_of_a_real_ledger_marked_none_fails(tmp_path):
+    source = ROOT / "notebooks" / "07_in_practice.ipynb"
+    shutil.copytree(source.parent / "claims", tmp_path / "claims")
+    shutil.copy(source, tmp_path / source.name)
+    ledger = tmp_path / "claims" / "07_in_practice.md"
+    text = ledger.read_text()
+    row = next(line for line in text.splitlines() if "cell `buys`" in line and line.endswith("| seeds 0–5 |"))
+    ledger.write_text(text.replace(row, row.replace("| seeds 0–5 |", "| none |")))
+    found = _notebooks.ledger_problems(tmp_path / source.name, ledger)
+    assert any("cell `buys` uses random draws (practice.final_losses)" in p for p in found)
