@@ -1,10 +1,17 @@
 """Small real datasets shipped inside the package (no download, ever).
 
 ``digits()`` loads ``momentum_lib/data/digits.npz``: the 1797 8×8 images of
-handwritten digits of the UCI "Optical Recognition of Handwritten Digits" test set
-(Alpaydin & Kaynak 1998, CC BY 4.0; see ``data/digits.LICENSE.txt`` and
-``data/make_digits.py`` for how the file was made). The file's sha256 is checked
-on every load.
+handwritten digits that scikit-learn bundles, the test part of the UCI "Optical Recognition
+of Handwritten Digits" set (which has 5620 digits in all; Alpaydin & Kaynak 1998, CC BY 4.0;
+see ``data/digits.LICENSE.txt`` and ``data/make_digits.py`` for how the file was made). The
+file's sha256 is checked on every load.
+
+References
+----------
+E. Alpaydin, C. Kaynak (1998), Optical Recognition of Handwritten Digits [Dataset], UCI Machine
+Learning Repository. https://doi.org/10.24432/C50P49
+scikit-learn, ``sklearn.datasets.load_digits`` (the bundled copy):
+https://scikit-learn.org/stable/modules/generated/sklearn.datasets.load_digits.html
 """
 
 import hashlib

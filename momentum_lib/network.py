@@ -17,6 +17,17 @@ quadratic. ``train`` uses the PyTorch form (b ← β·b + g, w ← w − η·b),
 rule of ``torch.optim.SGD``; ``nesterov=True`` is PyTorch's Nesterov variant
 (w ← w − η·(g + β·b)). ``tests/test_network.py`` checks the gradient by finite
 differences and the training against steps recorded from torch.optim.SGD.
+
+References
+----------
+PyTorch, ``torch.optim.SGD`` (momentum, dampening, nesterov):
+https://pytorch.org/docs/stable/generated/torch.optim.SGD.html
+PyTorch, ``torch.nn.Linear`` (its default initialisation, U(−1/√fan_in, 1/√fan_in)):
+https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
+P. Goyal et al. (2017), Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour.
+https://arxiv.org/abs/1706.02677 (linear warm-up of η).
+I. Loshchilov, F. Hutter (2017), SGDR: Stochastic Gradient Descent with Warm Restarts, ICLR.
+https://arxiv.org/abs/1608.03983 (cosine decay of η).
 """
 
 from typing import NamedTuple, Optional
