@@ -16,10 +16,11 @@ wrapper or an explorer, or through a variable computed from one). That set is en
 every chaotic computation of the series starts from random draws (starting weights, mini-batch
 order, gradient noise); the other notebooks compute closed forms and linear recursions on fixed
 data, where rounding errors stay at rounding level, and the nudge would not reach them anyway (they
-would re-run bit for bit). By hand, all nine notebooks were run under four OpenBLAS kernels
-(OPENBLAS_CORETYPE SkylakeX, Haswell, Sandybridge, Nehalem), three numpy SIMD levels
-(NPY_DISABLE_CPU_FEATURES) and one against two BLAS threads: only notebook 07 ever printed another
-digit, in the cells this nudge also moved.
+would re-run bit for bit). By hand, all nine notebooks were run under the OpenBLAS kernels
+SkylakeX, Haswell and Sandybridge (OPENBLAS_CORETYPE), with one and two BLAS threads, and with
+numpy's AVX2 and SSE4 paths instead of AVX-512 (NPY_DISABLE_CPU_FEATURES): only notebook 07 printed
+other digits, in the cells this nudge also moved; after 07 was fixed, 02, 06, 07 and 08 printed
+their stored output under all of these, under Nehalem and with eight threads.
 """
 
 import configparser
