@@ -4,6 +4,13 @@ Every function draws on axes it is given and returns the artists it made, so the
 same code serves a static figure in a notebook and the persistent figure of an
 explorer (which marks some artists ``animated`` and updates them with ``set_data``).
 Imports matplotlib; ``import momentum_lib`` never imports this module.
+
+References
+----------
+- G. Goh, "Why momentum really works", Distill, 2017: the rate over (α, β) as a
+  picture, which ``draw_phase_diagram`` follows. https://doi.org/10.23915/distill.00006
+- B. T. Polyak, 1964, and Yu. Nesterov, 2004, for the stability edges and the lower
+  bound drawn here: see ``momentum_lib.theory``.
 """
 
 import matplotlib as mpl
@@ -36,12 +43,10 @@ def rate_nines(rates):
 def critical_damping_beta(lr, lam):
     """β on the critical-damping curve of curvature λ (PyTorch form, α = lr): (1 − √(lr·λ))².
 
-    The direction's roots are complex — its error ripples and shrinks by exactly √β
-    per step — iff β lies above this curve. Below it the roots are real: for
-    lr·λ < 1 the error creeps to zero without crossing it, for lr·λ > 1 it flips
-    sign every step.
+    ``theory.critical_beta`` in the PyTorch form: the direction's roots are complex —
+    its error ripples and shrinks by exactly √β per step — iff β lies above this curve.
     """
-    return (1.0 - np.sqrt(np.asarray(lr, dtype=float) * lam)) ** 2
+    return theory.critical_beta(lr, lam, convention="pytorch")
 
 
 def draw_valley(ax, kappa, xlim, ylim, *, start=None, levels=9):
@@ -127,7 +132,7 @@ def draw_stability(axes, *, n=300, top=4.2):
     """Heavy ball (left) and Nesterov (right): the rate over (α·λ, μ) with each stability edge.
 
     Heavy ball converges iff α·λ < 2 + 2β; Nesterov iff α·λ < 2(1 + μ)/(1 + 2μ)
-    (REFERENCE §3), drawn from ``theory`` (one curvature λ = 1, PyTorch form α = lr).
+    (``theory.max_stable_lr``), drawn from ``theory`` (one curvature λ = 1, PyTorch form α = lr).
     """
     x = np.linspace(top / n, top, n)
     mu = np.linspace(0.0, 0.99, n)
@@ -213,6 +218,35 @@ def rate_colorbar(fig, ax):
     bar.ax.tick_params(labelsize=TICK_SIZE - 2)
     bar.set_label("rate: error × rate per step")
     return bar
+
+
+def stability_figure(*, n=300, top=4.2):
+    """Heavy ball and Nesterov side by side: ``draw_stability`` with one colour bar for both."""
+    from .drawing import style
+
+    with style():
+        fig = _figure((12.0, 5.2), layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True)
+        draw_stability(axes, n=n, top=top)
+        rate_colorbar(fig, axes)
+        fig.suptitle("Nesterov's stable region is much smaller at high momentum")
+    return fig
+
+
+def phase_diagram_figure(lr, beta, rates, lams, kappa):
+    """``draw_phase_diagram`` on its own figure, with a colour bar and κ in the title.
+
+    ``rates`` from ``experiments.phase_rates(lr, beta, lams)`` (PyTorch form).
+    """
+    from .drawing import style
+
+    with style():
+        fig = _figure((9.0, 6.0), layout="constrained")
+        ax = fig.add_subplot()
+        draw_phase_diagram(ax, lr, beta, rates, lams, kappa)
+        rate_colorbar(fig, ax)
+        ax.set_title(f"Rate of momentum on the valley, κ = {kappa:g}")
+    return fig
 
 
 # ---- static figures of notebooks 04 and 05 --------------------------------------------------
@@ -345,11 +379,15 @@ def best_beta_figure(beta_grid, curves, *, steps):
     return fig
 
 
-def optimal_rates_figure(kappas):
+def optimal_rates_figure(kappas, counted=None, *, start=(-3.0, 1.0)):
     """Steps to shrink the error 1000-fold against κ, each method at its best settings.
 
-    From ``theory.best_rates``: gradient descent, Nesterov (best and classic tuning),
-    heavy ball at its optimum (markers) and the lower bound for first-order methods.
+    Lines: the steps each rate implies, ⌈ln 1000 / ln(1/rate)⌉, from ``theory.best_rates``
+    (gradient descent, Nesterov at its best and classic tuning, heavy ball at its
+    optimum, and the lower bound's rate for first-order methods). Markers (optional):
+    the steps counted in real runs from ``start``, ``counted = {method: (kappas, steps)}``
+    with ``method`` one of "sgd", "nesterov" (its best tuning), "momentum" (e.g. from
+    ``experiments.shrink_steps``).
     """
     import numpy as np
 
@@ -358,23 +396,31 @@ def optimal_rates_figure(kappas):
     kappas = np.asarray(kappas, dtype=float)
     rates = theory.best_rates(kappas)
     steps = {k: theory.steps_to_shrink(r, 1e-3) for k, r in rates.items()}
+    markers = {"sgd": "o", "nesterov": "^", "momentum": "s"}
+    names = {"sgd": "gradient descent", "nesterov": "Nesterov, best", "momentum": "heavy ball"}
+    where = f"({start[0]:g}, {start[1]:g})".replace("-", "\u2212")
     with style():
-        fig = _figure((10.0, 5.2), layout="constrained")
+        fig = _figure((11.0, 7.0), layout="constrained")
         ax = fig.add_subplot()
         ax.loglog(kappas, steps["lower bound"], color="black", lw=7, alpha=0.25,
-                  label="lower bound, first-order methods")
+                  label="lower bound's rate, first-order methods")
         ax.loglog(kappas, steps["sgd"], lw=2.5, label="gradient descent, best η",
                   **method_style("sgd"))
         ax.loglog(kappas, steps["nesterov, classic"], lw=1.5, color=METHOD_COLOURS["nesterov"],
                   ls=(0, (1, 1.5)), label="Nesterov, classic tuning")
         ax.loglog(kappas, steps["nesterov"], lw=2.5, label="Nesterov, best (η, β)",
                   **method_style("nesterov"))
-        mark = np.unique(np.linspace(0, len(kappas) - 1, min(len(kappas), 9)).astype(int))
-        ax.loglog(kappas, steps["momentum"], lw=2.5, marker="o", markevery=list(mark), ms=8,
-                  label="heavy ball, optimal (η, β)", **method_style("momentum"))
+        ax.loglog(kappas, steps["momentum"], lw=2.5, label="heavy ball, optimal (η, β)",
+                  **method_style("momentum"))
+        for method, (at, count) in (counted or {}).items():
+            ax.loglog(at, count, linestyle="none", marker=markers[method], ms=10, mfc="white",
+                      mew=2.2, color=METHOD_COLOURS[method],
+                      label=f"{names[method]}: counted in a run from {where}")
         ax.set(xlabel="condition number κ", ylabel="steps to shrink the error 1000×",
-               title="Heavy ball meets the lower bound; Nesterov and gradient descent do not")
-        ax.legend(loc="upper left", fontsize=TICK_SIZE - 1)
+               title="Lines: the steps each rate implies" + ("; markers: counted" if counted else ""))
+        # Under the axes: inside, it would hide markers.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=TICK_SIZE - 2,
+                  frameon=False)
     return fig
 
 
