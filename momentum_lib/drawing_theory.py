@@ -1,4 +1,4 @@
-"""Figures for notebooks 04 and 05: the look-ahead picture, stability regions, phase diagrams.
+"""Figures of the theory: valley paths (01, 04), the look-ahead picture, stability regions, phase diagrams.
 
 Every function draws on axes it is given and returns the artists it made, so the
 same code serves a static figure in a notebook and the persistent figure of an
@@ -260,30 +260,76 @@ def _figure(figsize, **kw):
     return new_figure(figsize, **kw)
 
 
+def valley_paths_figure(runs, kappa, *, title, path_title="paths", panels=("across",),
+                        panel_titles=None, across_steps=None, xlim=(-3.6, 2.4), ylim=(-1.7, 1.7),
+                        markers=None):
+    """Paths in ``narrow_valley(κ)`` (left) and their coordinates over the steps (right).
+
+    ``runs`` maps a method name ("sgd", "momentum", "nesterov") to its ``RunResult``.
+    ``panels`` lists the right-hand panels, top to bottom: "across" (w₂ against the step,
+    the first ``across_steps`` steps, all if None) and "along" (w₁ against the step). The
+    across panel shows a zigzag as a sign flip at every step; the along panel shows how
+    fast the floor is covered, which a path squeezed into a long valley hides.
+    ``markers`` maps a method to its path marker ("o" for all if None); ``panel_titles``
+    replaces the right-hand panels' titles.
+    """
+    from .drawing import style
+
+    markers = markers or {}
+    with style():
+        fig = _figure((12.0, 4.8 if len(panels) == 1 else 6.0), layout="constrained")
+        grid = fig.add_gridspec(len(panels), 2, width_ratios=(1.45, 1.0))
+        ax = fig.add_subplot(grid[:, 0])
+        right = [fig.add_subplot(grid[k, 1]) for k in range(len(panels))]
+        draw_valley(ax, kappa, xlim, ylim, start=runs[next(iter(runs))].w[0])
+        ax.set_aspect("auto")
+        for method, r in runs.items():
+            w = r.w
+            ax.plot(w[:, 0], w[:, 1], marker=markers.get(method, "o"), ms=3, lw=2, label=NAMES[method],
+                    **method_style(method))
+            for bx, panel in zip(right, panels):
+                n = len(w) if panel == "along" or across_steps is None else across_steps + 1
+                col = 1 if panel == "across" else 0
+                bx.plot(np.arange(n), w[:n, col], lw=2, label=NAMES[method],
+                        marker=markers.get(method) if panel == "across" else None, ms=4,
+                        **method_style(method))
+        ax.legend(loc="lower right", framealpha=0.9)
+        ax.set_title(path_title)
+        ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
+        names = {"across": (r"$w_2$ (across)", "across the valley"),
+                 "along": (r"$w_1$ (along)", "along the floor")}
+        for bx, panel, name in zip(right, panels, panel_titles or [names[p][1] for p in panels]):
+            bx.axhline(0, color="black", lw=1)
+            bx.set(xlabel="step t", ylabel=names[panel][0], title=name)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
 def nesterov_paths_figure(runs, kappa, *, lr, beta, xlim=(-3.6, 2.4), ylim=(-1.7, 1.7)):
     """Momentum's and Nesterov's paths in ``narrow_valley(κ)`` (left) and w₂ over the steps (right).
 
     ``runs`` maps a method name to its ``RunResult`` (e.g. ``compare_overshoot``'s ``.run``).
     Settings are shown in the titles; η is in the EMA form.
     """
-    from .drawing import style
+    return valley_paths_figure(runs, kappa, title=None, xlim=xlim, ylim=ylim,
+                               path_title=f"paths (κ = {kappa:g}, η = {lr:g} EMA form, β = {beta:g})",
+                               panel_titles=[r"crossing the floor $w_2 = 0$"])
 
-    with style():
-        fig = _figure((12.0, 4.8), layout="constrained")
-        ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.45, 1.0)})
-        draw_valley(ax, kappa, xlim, ylim, start=runs[next(iter(runs))].w[0])
-        ax.set_aspect("auto")
-        for method, r in runs.items():
-            w = r.w
-            ax.plot(w[:, 0], w[:, 1], marker="o", ms=3, lw=2, label=NAMES[method],
-                    **method_style(method))
-            bx.plot(w[:, 1], lw=2, label=NAMES[method], **method_style(method))
-        ax.legend(loc="lower right", framealpha=0.9)
-        ax.set_title(f"paths (κ = {kappa:g}, η = {lr:g} EMA form, β = {beta:g})")
-        ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
-        bx.axhline(0, color="black", lw=1)
-        bx.set(xlabel="step t", ylabel=r"$w_2$ (across)", title=r"crossing the floor $w_2 = 0$")
-    return fig
+
+def valley_lesson_figure(race, kappa, *, lr, beta, steps, across_steps=40):
+    """Notebook 01's first picture: gradient descent and momentum (PyTorch form, same η).
+
+    ``race`` from ``experiments.valley_race``; the first ``steps`` steps are drawn. Left the
+    paths; right w₂ across the valley (the first ``across_steps`` steps: gradient descent's
+    zigzag flips sign every step) and w₁ along the floor (the crawl and the roll).
+    """
+    runs = {m: r._replace(w=r.w[:steps + 1]) for m, r in (("sgd", race.gd), ("momentum", race.momentum))}
+    return valley_paths_figure(
+        runs, kappa, panels=("across", "along"), across_steps=across_steps,
+        markers={"sgd": "o", "momentum": "s"},
+        path_title=f"paths, κ = {kappa:g}, η = {lr:g} (PyTorch form, both), β = {beta:g}",
+        title="Across the valley both swing; along the floor gradient descent crawls, momentum rolls")
 
 
 def lookahead_figure(path, la, kappa, *, lr, beta, xlim, ylim):

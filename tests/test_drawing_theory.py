@@ -54,6 +54,26 @@ def test_paths_figure_names_both_methods_with_their_line_styles(valley_runs):
     assert lines["momentum"].get_linestyle() != lines["Nesterov"].get_linestyle()
     np.testing.assert_allclose(lines["Nesterov"].get_ydata(), valley_runs["nesterov"].w[:, 1])
     assert "EMA form" in fig.axes[0].get_title()
+    assert fig.axes[1].get_title() == r"crossing the floor $w_2 = 0$"
+
+
+def test_the_valley_lesson_shows_each_coordinate_against_the_step():
+    race = experiments.valley_race(500.0, lr=1.9, beta=0.9, steps=300, convention="pytorch")
+    fig = _check(drawing_theory.valley_lesson_figure(race, 500.0, lr=1.9, beta=0.9, steps=150,
+                                                     across_steps=40))
+    path, across, along = fig.axes
+    assert (across.get_title(), along.get_title()) == ("across the valley", "along the floor")
+    assert "η = 1.9 (PyTorch form, both)" in path.get_title()
+    for ax, col, n in ((across, 1, 41), (along, 0, 151), (path, 1, 151)):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        for name, r in (("gradient descent", race.gd), ("momentum", race.momentum)):
+            np.testing.assert_array_equal(lines[name].get_ydata(), r.w[:n, col])
+    # the zigzag across: gradient descent's w₂ flips sign at every one of the first steps
+    w2 = {line.get_label(): line.get_ydata() for line in across.get_lines()}["gradient descent"]
+    assert np.all(np.sign(w2[1:11]) != np.sign(w2[:10]))
+    markers = {line.get_label(): line.get_marker() for line in path.get_lines()}
+    assert markers["gradient descent"] != markers["momentum"]          # greyscale-safe
+    assert "crawls" in fig._suptitle.get_text() and "swing" in fig._suptitle.get_text()
 
 
 def test_lookahead_legend_sits_below_the_axes_and_leaves_the_plot_wide():
