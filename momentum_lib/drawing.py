@@ -3,6 +3,12 @@
 Okabe–Ito palette: distinguishable with the common colour-vision deficiencies and
 in greyscale on a washed-out projector. The same method keeps the same colour in
 every notebook.
+
+References
+----------
+- M. Okabe, K. Ito, "Color Universal Design (CUD): how to make figures and
+  presentations that are friendly to colorblind people", 2008: the palette.
+  https://jfly.uni-koeln.de/color/
 """
 
 METHOD_COLOURS = {

@@ -1,9 +1,16 @@
-"""Figures for notebooks 04 and 05: the look-ahead picture, stability regions, phase diagrams.
+"""Figures of the theory: valley paths (01, 04), the look-ahead picture, stability regions, phase diagrams.
 
 Every function draws on axes it is given and returns the artists it made, so the
 same code serves a static figure in a notebook and the persistent figure of an
 explorer (which marks some artists ``animated`` and updates them with ``set_data``).
 Imports matplotlib; ``import momentum_lib`` never imports this module.
+
+References
+----------
+- G. Goh, "Why momentum really works", Distill, 2017: the rate over (α, β) as a
+  picture, which ``draw_phase_diagram`` follows. https://doi.org/10.23915/distill.00006
+- B. T. Polyak, 1964, and Yu. Nesterov, 2004, for the stability edges and the lower
+  bound drawn here: see ``momentum_lib.theory``.
 """
 
 import matplotlib as mpl
@@ -36,12 +43,10 @@ def rate_nines(rates):
 def critical_damping_beta(lr, lam):
     """β on the critical-damping curve of curvature λ (PyTorch form, α = lr): (1 − √(lr·λ))².
 
-    The direction's roots are complex — its error ripples and shrinks by exactly √β
-    per step — iff β lies above this curve. Below it the roots are real: for
-    lr·λ < 1 the error creeps to zero without crossing it, for lr·λ > 1 it flips
-    sign every step.
+    ``theory.critical_beta`` in the PyTorch form: the direction's roots are complex —
+    its error ripples and shrinks by exactly √β per step — iff β lies above this curve.
     """
-    return (1.0 - np.sqrt(np.asarray(lr, dtype=float) * lam)) ** 2
+    return theory.critical_beta(lr, lam, convention="pytorch")
 
 
 def draw_valley(ax, kappa, xlim, ylim, *, start=None, levels=9):
@@ -127,7 +132,7 @@ def draw_stability(axes, *, n=300, top=4.2):
     """Heavy ball (left) and Nesterov (right): the rate over (α·λ, μ) with each stability edge.
 
     Heavy ball converges iff α·λ < 2 + 2β; Nesterov iff α·λ < 2(1 + μ)/(1 + 2μ)
-    (REFERENCE §3), drawn from ``theory`` (one curvature λ = 1, PyTorch form α = lr).
+    (``theory.max_stable_lr``), drawn from ``theory`` (one curvature λ = 1, PyTorch form α = lr).
     """
     x = np.linspace(top / n, top, n)
     mu = np.linspace(0.0, 0.99, n)
@@ -215,6 +220,35 @@ def rate_colorbar(fig, ax):
     return bar
 
 
+def stability_figure(*, n=300, top=4.2):
+    """Heavy ball and Nesterov side by side: ``draw_stability`` with one colour bar for both."""
+    from .drawing import style
+
+    with style():
+        fig = _figure((12.0, 5.2), layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True)
+        draw_stability(axes, n=n, top=top)
+        rate_colorbar(fig, axes)
+        fig.suptitle("Nesterov's stable region is much smaller at high momentum")
+    return fig
+
+
+def phase_diagram_figure(lr, beta, rates, lams, kappa):
+    """``draw_phase_diagram`` on its own figure, with a colour bar and κ in the title.
+
+    ``rates`` from ``experiments.phase_rates(lr, beta, lams)`` (PyTorch form).
+    """
+    from .drawing import style
+
+    with style():
+        fig = _figure((9.0, 6.0), layout="constrained")
+        ax = fig.add_subplot()
+        draw_phase_diagram(ax, lr, beta, rates, lams, kappa)
+        rate_colorbar(fig, ax)
+        ax.set_title(f"Rate of momentum on the valley, κ = {kappa:g}")
+    return fig
+
+
 # ---- static figures of notebooks 04 and 05 --------------------------------------------------
 
 NAMES = {"sgd": "gradient descent", "momentum": "momentum", "nesterov": "Nesterov"}
@@ -226,30 +260,76 @@ def _figure(figsize, **kw):
     return new_figure(figsize, **kw)
 
 
+def valley_paths_figure(runs, kappa, *, title, path_title="paths", panels=("across",),
+                        panel_titles=None, across_steps=None, xlim=(-3.6, 2.4), ylim=(-1.7, 1.7),
+                        markers=None):
+    """Paths in ``narrow_valley(κ)`` (left) and their coordinates over the steps (right).
+
+    ``runs`` maps a method name ("sgd", "momentum", "nesterov") to its ``RunResult``.
+    ``panels`` lists the right-hand panels, top to bottom: "across" (w₂ against the step,
+    the first ``across_steps`` steps, all if None) and "along" (w₁ against the step). The
+    across panel shows a zigzag as a sign flip at every step; the along panel shows how
+    fast the floor is covered, which a path squeezed into a long valley hides.
+    ``markers`` maps a method to its path marker ("o" for all if None); ``panel_titles``
+    replaces the right-hand panels' titles.
+    """
+    from .drawing import style
+
+    markers = markers or {}
+    with style():
+        fig = _figure((12.0, 4.8 if len(panels) == 1 else 6.0), layout="constrained")
+        grid = fig.add_gridspec(len(panels), 2, width_ratios=(1.45, 1.0))
+        ax = fig.add_subplot(grid[:, 0])
+        right = [fig.add_subplot(grid[k, 1]) for k in range(len(panels))]
+        draw_valley(ax, kappa, xlim, ylim, start=runs[next(iter(runs))].w[0])
+        ax.set_aspect("auto")
+        for method, r in runs.items():
+            w = r.w
+            ax.plot(w[:, 0], w[:, 1], marker=markers.get(method, "o"), ms=3, lw=2, label=NAMES[method],
+                    **method_style(method))
+            for bx, panel in zip(right, panels):
+                n = len(w) if panel == "along" or across_steps is None else across_steps + 1
+                col = 1 if panel == "across" else 0
+                bx.plot(np.arange(n), w[:n, col], lw=2, label=NAMES[method],
+                        marker=markers.get(method) if panel == "across" else None, ms=4,
+                        **method_style(method))
+        ax.legend(loc="lower right", framealpha=0.9)
+        ax.set_title(path_title)
+        ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
+        names = {"across": (r"$w_2$ (across)", "across the valley"),
+                 "along": (r"$w_1$ (along)", "along the floor")}
+        for bx, panel, name in zip(right, panels, panel_titles or [names[p][1] for p in panels]):
+            bx.axhline(0, color="black", lw=1)
+            bx.set(xlabel="step t", ylabel=names[panel][0], title=name)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
 def nesterov_paths_figure(runs, kappa, *, lr, beta, xlim=(-3.6, 2.4), ylim=(-1.7, 1.7)):
     """Momentum's and Nesterov's paths in ``narrow_valley(κ)`` (left) and w₂ over the steps (right).
 
     ``runs`` maps a method name to its ``RunResult`` (e.g. ``compare_overshoot``'s ``.run``).
     Settings are shown in the titles; η is in the EMA form.
     """
-    from .drawing import style
+    return valley_paths_figure(runs, kappa, title=None, xlim=xlim, ylim=ylim,
+                               path_title=f"paths (κ = {kappa:g}, η = {lr:g} EMA form, β = {beta:g})",
+                               panel_titles=[r"crossing the floor $w_2 = 0$"])
 
-    with style():
-        fig = _figure((12.0, 4.8), layout="constrained")
-        ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.45, 1.0)})
-        draw_valley(ax, kappa, xlim, ylim, start=runs[next(iter(runs))].w[0])
-        ax.set_aspect("auto")
-        for method, r in runs.items():
-            w = r.w
-            ax.plot(w[:, 0], w[:, 1], marker="o", ms=3, lw=2, label=NAMES[method],
-                    **method_style(method))
-            bx.plot(w[:, 1], lw=2, label=NAMES[method], **method_style(method))
-        ax.legend(loc="lower right", framealpha=0.9)
-        ax.set_title(f"paths (κ = {kappa:g}, η = {lr:g} EMA form, β = {beta:g})")
-        ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
-        bx.axhline(0, color="black", lw=1)
-        bx.set(xlabel="step t", ylabel=r"$w_2$ (across)", title=r"crossing the floor $w_2 = 0$")
-    return fig
+
+def valley_lesson_figure(race, kappa, *, lr, beta, steps, across_steps=40):
+    """Notebook 01's first picture: gradient descent and momentum (PyTorch form, same η).
+
+    ``race`` from ``experiments.valley_race``; the first ``steps`` steps are drawn. Left the
+    paths; right w₂ across the valley (the first ``across_steps`` steps: gradient descent's
+    zigzag flips sign every step) and w₁ along the floor (the crawl and the roll).
+    """
+    runs = {m: r._replace(w=r.w[:steps + 1]) for m, r in (("sgd", race.gd), ("momentum", race.momentum))}
+    return valley_paths_figure(
+        runs, kappa, panels=("across", "along"), across_steps=across_steps,
+        markers={"sgd": "o", "momentum": "s"},
+        path_title=f"paths, κ = {kappa:g}, η = {lr:g} (PyTorch form, both), β = {beta:g}",
+        title="Across the valley both swing; along the floor gradient descent crawls, momentum rolls")
 
 
 def lookahead_figure(path, la, kappa, *, lr, beta, xlim, ylim):
@@ -345,11 +425,15 @@ def best_beta_figure(beta_grid, curves, *, steps):
     return fig
 
 
-def optimal_rates_figure(kappas):
+def optimal_rates_figure(kappas, counted=None, *, start=(-3.0, 1.0)):
     """Steps to shrink the error 1000-fold against κ, each method at its best settings.
 
-    From ``theory.best_rates``: gradient descent, Nesterov (best and classic tuning),
-    heavy ball at its optimum (markers) and the lower bound for first-order methods.
+    Lines: the steps each rate implies, ⌈ln 1000 / ln(1/rate)⌉, from ``theory.best_rates``
+    (gradient descent, Nesterov at its best and classic tuning, heavy ball at its
+    optimum, and the lower bound's rate for first-order methods). Markers (optional):
+    the steps counted in real runs from ``start``, ``counted = {method: (kappas, steps)}``
+    with ``method`` one of "sgd", "nesterov" (its best tuning), "momentum" (e.g. from
+    ``experiments.shrink_steps``).
     """
     import numpy as np
 
@@ -358,23 +442,31 @@ def optimal_rates_figure(kappas):
     kappas = np.asarray(kappas, dtype=float)
     rates = theory.best_rates(kappas)
     steps = {k: theory.steps_to_shrink(r, 1e-3) for k, r in rates.items()}
+    markers = {"sgd": "o", "nesterov": "^", "momentum": "s"}
+    names = {"sgd": "gradient descent", "nesterov": "Nesterov, best", "momentum": "heavy ball"}
+    where = f"({start[0]:g}, {start[1]:g})".replace("-", "\u2212")
     with style():
-        fig = _figure((10.0, 5.2), layout="constrained")
+        fig = _figure((11.0, 7.0), layout="constrained")
         ax = fig.add_subplot()
         ax.loglog(kappas, steps["lower bound"], color="black", lw=7, alpha=0.25,
-                  label="lower bound, first-order methods")
+                  label="lower bound's rate, first-order methods")
         ax.loglog(kappas, steps["sgd"], lw=2.5, label="gradient descent, best η",
                   **method_style("sgd"))
         ax.loglog(kappas, steps["nesterov, classic"], lw=1.5, color=METHOD_COLOURS["nesterov"],
                   ls=(0, (1, 1.5)), label="Nesterov, classic tuning")
         ax.loglog(kappas, steps["nesterov"], lw=2.5, label="Nesterov, best (η, β)",
                   **method_style("nesterov"))
-        mark = np.unique(np.linspace(0, len(kappas) - 1, min(len(kappas), 9)).astype(int))
-        ax.loglog(kappas, steps["momentum"], lw=2.5, marker="o", markevery=list(mark), ms=8,
-                  label="heavy ball, optimal (η, β)", **method_style("momentum"))
+        ax.loglog(kappas, steps["momentum"], lw=2.5, label="heavy ball, optimal (η, β)",
+                  **method_style("momentum"))
+        for method, (at, count) in (counted or {}).items():
+            ax.loglog(at, count, linestyle="none", marker=markers[method], ms=10, mfc="white",
+                      mew=2.2, color=METHOD_COLOURS[method],
+                      label=f"{names[method]}: counted in a run from {where}")
         ax.set(xlabel="condition number κ", ylabel="steps to shrink the error 1000×",
-               title="Heavy ball meets the lower bound; Nesterov and gradient descent do not")
-        ax.legend(loc="upper left", fontsize=TICK_SIZE - 1)
+               title="Lines: the steps each rate implies" + ("; markers: counted" if counted else ""))
+        # Under the axes: inside, it would hide markers.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=TICK_SIZE - 2,
+                  frameon=False)
     return fig
 
 

@@ -14,6 +14,17 @@ Each function is pure and returns numbers; the notebooks draw and print them.
   gradients keep the weights from the minimum, in theory and measured on one shared
   noise stream (notebook 02).
 - ``convention_paths`` runs the six ways of writing momentum side by side (notebook 02).
+- ``shrink_steps`` counts, by simulation, the steps each method at its best settings needs
+  to shrink the error a thousandfold, beside the count its rate implies (notebook 05).
+
+References
+----------
+- I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization and
+  momentum in deep learning", ICML 2013 (NAG with μ and ε; its look-ahead point θ + μv).
+  https://proceedings.mlr.press/v28/sutskever13.html
+- L. Lessard, B. Recht, A. Packard, "Analysis and design of optimization algorithms via
+  integral quadratic constraints", SIAM J. Optimization 26(1), 57–95, 2016 (the function
+  on which tuned heavy ball cycles). https://doi.org/10.1137/15M1009597
 """
 
 from typing import NamedTuple
@@ -422,7 +433,9 @@ def sutskever_lookahead(theta, mu):
     """Sutskever's look-ahead points θ_t + μ·v_t from his iterates θ (v_t = θ_t − θ_{t−1}, v_0 = 0).
 
     ``torch.optim.SGD(nesterov=True)``, Keras and Optax store this point as their
-    iterate (REFERENCE §2), so their paths equal ``sutskever_lookahead`` of
+    iterate (their sources: ``torch/optim/sgd.py``, ``keras/src/optimizers/sgd.py``,
+    ``optax.trace``; ``frameworks`` emulates each, and the tests check the emulations
+    against the libraries), so their paths equal ``sutskever_lookahead`` of
     Sutskever's NAG path with ε = lr.
 
     Parameters
@@ -639,6 +652,56 @@ def grid_best_rate(kappa, *, method="momentum", n=200, rounds=6, lam_points=65,
         lr_lo, lr_hi = max(lr_best - d_lr, 1e-6), lr_best + d_lr
         b_lo, b_hi = max(b_best - d_b, 0.0), min(b_best + d_b, 0.9999)
     return theory.Optimum(float(lr_best), float(b_best), float(best))
+
+
+class ShrinkSteps(NamedTuple):
+    """Steps to shrink the error by ``factor``, one entry per κ.
+
+    implied : ⌈ln factor / ln rate⌉ from the closed-form rate (``theory.steps_to_shrink``)
+    counted : by simulation from the valley's start, the first step from which
+              ‖w_t − w*‖ ≤ factor·‖w_0 − w*‖ for the rest of the run (−1: not within it)
+    settings : the ``theory.Optimum`` of each κ (PyTorch form)
+    steps : the length of the simulated run
+    """
+
+    implied: np.ndarray
+    counted: np.ndarray
+    settings: tuple
+    steps: int
+
+
+def shrink_steps(kappas, factor=1e-3, *, method="momentum", tuning="classic", w0=(-3.0, 1.0)):
+    """How many steps ``method`` at its best settings needs on ``narrow_valley(κ)``: implied and counted.
+
+    The settings are ``theory.optimal_parameters(κ, method=..., tuning=...)`` in the
+    PyTorch form. The rate implies ⌈ln factor / ln rate⌉ steps; a real run from ``w0``
+    can need more, because at heavy ball's optimum both directions are critically
+    damped and the error carries a factor t besides rateᵗ. All κ run at once (one
+    vectorised ``run`` of 2 × the largest implied count + 100 steps).
+
+    Examples
+    --------
+    >>> s = shrink_steps([10.0, 100.0])
+    >>> s.implied.tolist(), s.counted.tolist()
+    ([11.0, 35.0], [15, 52])
+    """
+    kappas = np.atleast_1d(np.asarray(_validate.finite("kappas", kappas), dtype=np.float64))
+    if kappas.ndim != 1 or np.any(kappas < 1):
+        raise ValueError(f"kappas must be a 1-D list of condition numbers >= 1; got {kappas}")
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must lie in (0, 1); got {factor!r}")
+    settings = tuple(theory.optimal_parameters(k, method=method, tuning=tuning, convention="pytorch")
+                     for k in kappas)
+    implied = theory.steps_to_shrink([s.rate for s in settings], factor)
+    steps = int(2 * implied.max() + 100)
+    lam = np.stack([1.0 / kappas, np.ones_like(kappas)], axis=-1)      # (κ, 2): along, across
+    lr = np.array([s.lr for s in settings])
+    beta = np.array([s.beta for s in settings])
+    r = run(lambda w: np.asarray(w, dtype=np.float64) * lam, w0, steps, lr=lr, beta=beta,
+            method=method, convention="pytorch")
+    start = np.asarray(w0, dtype=np.float64)
+    counted = settling_step(r.w, 0.0, factor * float(np.linalg.norm(start)))
+    return ShrinkSteps(implied, counted.astype(int), settings, steps)
 
 
 # --- figure data for notebook 05 ---------------------------------------------------------

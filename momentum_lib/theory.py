@@ -12,6 +12,27 @@ x⁺ = x − α∇J(x) + β(x − x⁻). The PyTorch form with learning rate lr 
 that with α = lr; the EMA form with learning rate lr is that with α = lr·(1 − β).
 Every function takes ``convention`` ("ema" by default, like the rest of the
 library) and converts.
+
+References
+----------
+- B. T. Polyak, "Some methods of speeding up the convergence of iteration methods",
+  USSR Computational Mathematics and Mathematical Physics 4(5), 1–17, 1964:
+  the heavy ball. https://doi.org/10.1016/0041-5553(64)90137-5
+- Yu. Nesterov, "A method of solving a convex programming problem with convergence
+  rate O(1/k²)", Doklady Akademii Nauk SSSR 269(3), 543–547, 1983: the accelerated
+  gradient method. http://mi.mathnet.ru/dan46009
+- Yu. Nesterov, *Introductory Lectures on Convex Optimization: A Basic Course*,
+  Springer, 2004, Theorem 2.1.13 (the lower bound for first-order methods) and §2.2
+  (the accelerated method's guarantee). https://doi.org/10.1007/978-1-4419-8853-9
+- I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization
+  and momentum in deep learning", ICML 2013: NAG written with μ and ε, the form
+  ``nesterov_rate`` analyses. https://proceedings.mlr.press/v28/sutskever13.html
+- L. Lessard, B. Recht, A. Packard, "Analysis and design of optimization algorithms
+  via integral quadratic constraints", SIAM J. Optimization 26(1), 57–95, 2016:
+  Nesterov's best tuning on quadratics. https://doi.org/10.1137/15M1009597
+- G. Goh, "Why momentum really works", Distill, 2017: the rate over (α, β) and the
+  √β of the complex regime (the article prints 2√β there; √β is right).
+  https://doi.org/10.23915/distill.00006
 """
 
 from typing import NamedTuple
@@ -130,17 +151,54 @@ def max_stable_lr(beta, lam, method="momentum", convention="ema"):
 
 
 def critical_beta(lr, lam, convention="ema"):
-    """The β at which momentum is critically damped: no ripples, fastest without them.
+    """The β at which momentum is critically damped: the two roots of its recurrence meet.
+
+    The roots of σ² − (1 + β − αλ)σ + β = 0 are complex (the error ripples, modulus
+    √β) iff (1 − √β)² < αλ < (1 + √β)², that is iff β exceeds this critical β.
+    Below it they are real and the larger modulus exceeds √β: for lr·λ < 1 the error
+    creeps to zero without crossing it, for lr·λ > 1 it flips sign every step.
 
     PyTorch form (α = lr): β = (1 − √(lr·λ))². EMA form (α = lr·(1 − β)), solving
-    the same condition for β: β = ((1 − lr·λ)/(1 + lr·λ))². Defined for lr·λ ≤ 1;
-    NaN beyond, where even β = 0 overshoots.
+    the same condition for β: β = ((1 − lr·λ)/(1 + lr·λ))². NaN where no β < 1 is
+    critical (PyTorch form, lr·λ ≥ 4).
+
+    >>> print(f"{float(critical_beta(0.01, 1.0, 'pytorch')):.2f} {float(critical_beta(3.6, 1.0, 'pytorch')):.4f}")
+    0.81 0.8053
     """
     _validate.convention(convention)
     c = _validate.learning_rate(lr) * _curvature(lam)
-    with np.errstate(invalid="ignore"):
-        beta = (1.0 - np.sqrt(c)) ** 2 if convention == "pytorch" else ((1.0 - c) / (1.0 + c)) ** 2
-    return np.where(c <= 1.0, beta, np.nan)
+    beta = (1.0 - np.sqrt(c)) ** 2 if convention == "pytorch" else ((1.0 - c) / (1.0 + c)) ** 2
+    return np.where(beta < 1.0, beta, np.nan)
+
+
+def best_beta(lr, lams, convention="pytorch"):
+    """The β with the smallest worst rate over curvatures ``lams`` at a fixed learning rate.
+
+    PyTorch form (α = lr). A direction's roots are complex — rate exactly √β — iff
+    √β > |1 − √(lr·λ)|, i.e. above its critical β, (1 − √(lr·λ))²; below it they are
+    real and the larger exceeds √β, falling as β rises. So the worst rate falls until
+    every direction is complex and then rises as √β: the best β is the largest critical
+    β over the curvatures, which sits at one end of [λmin, λmax]:
+
+    * λmin's, (1 − √(lr·λmin))², for lr ≤ η* = 4/(√λmax + √λmin)²;
+    * λmax's, (√(lr·λmax) − 1)², for η* ≤ lr < 4/λmax;
+
+    its worst rate is √β. NaN from lr·λmax ≥ 4 on, where no β < 1 converges.
+
+    Examples
+    --------
+    >>> print(f"{float(best_beta(1.0, [0.01, 1.0])):.4f} {float(best_beta(3.6, [0.01, 1.0])):.4f}")
+    0.8100 0.8053
+    """
+    if convention != "pytorch":
+        raise ValueError("best_beta is written for the PyTorch form (α = lr); "
+                         "convert with polyak_step")
+    lr = _validate.learning_rate(lr)
+    lams = np.atleast_1d(_curvature(lams))
+    if lams.ndim != 1:
+        raise ValueError(f"lams must be a 1-D list of curvatures; got shape {lams.shape}")
+    # np.maximum keeps a NaN: from lr·λmax ≥ 4 on, no β < 1 converges.
+    return np.maximum(critical_beta(lr, lams.min(), "pytorch"), critical_beta(lr, lams.max(), "pytorch"))
 
 
 class Optimum(NamedTuple):
@@ -193,12 +251,24 @@ def optimal_parameters(kappa, *, lam_max=1.0, method="momentum", convention="ema
     return Optimum(float(lr), float(beta), float(r))
 
 
+def condition_number_for_beta(beta):
+    """The κ at which heavy ball's optimal β, ((√κ − 1)/(√κ + 1))², equals ``beta``.
+
+    Solving √β = (√κ − 1)/(√κ + 1) for κ: κ = ((1 + √β)/(1 − √β))².
+
+    >>> print(f"{float(condition_number_for_beta(0.9)):.4f}")
+    1441.9993
+    """
+    root = np.sqrt(_validate.momentum_coefficient(beta))
+    return ((1.0 + root) / (1.0 - root)) ** 2
+
+
 def past_gradient_weights(beta, t, convention="ema"):
     """The weights v_t puts on g_1, …, g_t (starting from v_0 = 0).
 
     EMA form: (1 − β)·β^(t−k); PyTorch form: β^(t−k). The EMA weights sum to 1 − βᵗ.
 
-    >>> [round(x, 3) for x in past_gradient_weights(0.5, 3)]
+    >>> [round(float(x), 3) for x in past_gradient_weights(0.5, 3)]
     [0.125, 0.25, 0.5]
     """
     _validate.convention(convention)

@@ -29,7 +29,7 @@ def test_the_compared_methods_have_distinct_colours():
 
 
 def test_projector_type_sizes():
-    # ≥ 14 pt ticks, ≥ 16 pt labels and titles (the issue's projector rule).
+    # ≥ 14 pt ticks, ≥ 16 pt labels and titles: readable on a classroom projector.
     assert drawing.RC["xtick.labelsize"] >= 14 and drawing.RC["ytick.labelsize"] >= 14
     assert drawing.RC["axes.labelsize"] >= 16 and drawing.RC["axes.titlesize"] >= 16
 
@@ -71,7 +71,7 @@ def test_gradient_components_draws_what_it_is_given():
 def test_gradient_weights_plots_the_theory_weights():
     fig = drawing.gradient_weights([0.9], t=5)
     line = fig.axes[0].lines[0]
-    # newest gradient first: (1 − β)·β^k for k = 0..4 (REFERENCE §1: exercise 2's formula)
+    # newest gradient first: (1 − β)·β^k for k = 0..4 (the source post's exercise 2)
     np.testing.assert_allclose(line.get_ydata(), 0.1 * 0.9 ** np.arange(5))
 
 

@@ -54,6 +54,26 @@ def test_paths_figure_names_both_methods_with_their_line_styles(valley_runs):
     assert lines["momentum"].get_linestyle() != lines["Nesterov"].get_linestyle()
     np.testing.assert_allclose(lines["Nesterov"].get_ydata(), valley_runs["nesterov"].w[:, 1])
     assert "EMA form" in fig.axes[0].get_title()
+    assert fig.axes[1].get_title() == r"crossing the floor $w_2 = 0$"
+
+
+def test_the_valley_lesson_shows_each_coordinate_against_the_step():
+    race = experiments.valley_race(500.0, lr=1.9, beta=0.9, steps=300, convention="pytorch")
+    fig = _check(drawing_theory.valley_lesson_figure(race, 500.0, lr=1.9, beta=0.9, steps=150,
+                                                     across_steps=40))
+    path, across, along = fig.axes
+    assert (across.get_title(), along.get_title()) == ("across the valley", "along the floor")
+    assert "η = 1.9 (PyTorch form, both)" in path.get_title()
+    for ax, col, n in ((across, 1, 41), (along, 0, 151), (path, 1, 151)):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        for name, r in (("gradient descent", race.gd), ("momentum", race.momentum)):
+            np.testing.assert_array_equal(lines[name].get_ydata(), r.w[:n, col])
+    # the zigzag across: gradient descent's w₂ flips sign at every one of the first steps
+    w2 = {line.get_label(): line.get_ydata() for line in across.get_lines()}["gradient descent"]
+    assert np.all(np.sign(w2[1:11]) != np.sign(w2[:10]))
+    markers = {line.get_label(): line.get_marker() for line in path.get_lines()}
+    assert markers["gradient descent"] != markers["momentum"]          # greyscale-safe
+    assert "crawls" in fig._suptitle.get_text() and "swing" in fig._suptitle.get_text()
 
 
 def test_lookahead_legend_sits_below_the_axes_and_leaves_the_plot_wide():
@@ -95,17 +115,50 @@ def test_beta_figures_use_a_distinct_style_per_beta():
     assert "PyTorch form" in _legend_labels(fig)[0]
 
 
-def test_optimal_rates_figure_draws_the_bound_and_every_method():
+def test_optimal_rates_figure_draws_the_implied_steps_and_the_counted_markers():
     kappas = np.geomspace(1.0, 1e4, 30)
-    fig = _check(drawing_theory.optimal_rates_figure(kappas))
+    counted_at = np.array([10.0, 100.0])
+    counted = {"momentum": (counted_at, np.array([15, 52])), "sgd": (counted_at, np.array([35, 346]))}
+    fig = _check(drawing_theory.optimal_rates_figure(kappas, counted))
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    bound, hb = lines["lower bound, first-order methods"], lines["heavy ball, optimal (η, β)"]
-    np.testing.assert_array_equal(bound.get_ydata(), hb.get_ydata())    # heavy ball meets it
+    bound, hb = lines["lower bound's rate, first-order methods"], lines["heavy ball, optimal (η, β)"]
+    np.testing.assert_array_equal(bound.get_ydata(), hb.get_ydata())    # heavy ball's rate is the bound's
     gd = lines["gradient descent, best η"].get_ydata()
     nag = lines["Nesterov, best (η, β)"].get_ydata()
     assert np.all(gd[1:] >= nag[1:]) and np.all(nag[1:] >= hb.get_ydata()[1:])
     assert hb.get_linestyle() != lines["Nesterov, best (η, β)"].get_linestyle()
     assert METHOD_LINESTYLES["sgd"] != METHOD_LINESTYLES["momentum"]
+    # the markers are the counts given, not the rate-implied lines, and say where the runs start
+    marks = lines["heavy ball: counted in a run from (\u22123, 1)"]
+    assert marks.get_linestyle() == "None"
+    np.testing.assert_array_equal(marks.get_xdata(), counted_at)
+    np.testing.assert_array_equal(marks.get_ydata(), [15, 52])
+    assert "counted" in fig.axes[0].get_title() and "implies" in fig.axes[0].get_title()
+    plain = drawing_theory.optimal_rates_figure(kappas)
+    assert "counted" not in plain.axes[0].get_title()
+
+
+def test_stability_figure_draws_both_edges_and_one_colour_bar():
+    fig = _check(drawing_theory.stability_figure(n=40))
+    plots = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in plots] == ["heavy ball (momentum)", "Nesterov"]
+    edges = [next(line for line in ax.get_lines() if line.get_label() == "stability edge") for ax in plots]
+    mu = edges[0].get_ydata()
+    np.testing.assert_allclose(edges[0].get_xdata(), 2 + 2 * mu)
+    np.testing.assert_allclose(edges[1].get_xdata(), 2 * (1 + mu) / (1 + 2 * mu))
+    assert len(fig.axes) == 3                                         # two plots, one colour bar
+    assert "Nesterov" in fig._suptitle.get_text()
+
+
+def test_phase_diagram_figure_names_kappa_and_marks_the_optimum():
+    lr, beta = np.linspace(0.02, 4.2, 30), np.linspace(0, 0.99, 30)
+    rates = experiments.phase_rates(lr, beta, [0.01, 1.0])
+    fig = _check(drawing_theory.phase_diagram_figure(lr, beta, rates, [0.01, 1.0], 100.0))
+    ax = fig.axes[0]
+    assert ax.get_title() == "Rate of momentum on the valley, κ = 100"
+    star = next(line for line in ax.get_lines() if line.get_marker() == "*")
+    assert star.get_xdata()[0] == pytest.approx(3.3058, abs=1e-4)
+    assert len(fig.axes) == 2                                          # the diagram and its colour bar
 
 
 def test_eigen_figure_shows_the_run_projected_on_the_eigenvectors():

