@@ -104,6 +104,7 @@ PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --stri
 lock: $(DEV_STAMP)
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
 	$(PIP_COMPILE) --constraint requirements.txt --output-file requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) --output-file lite/requirements-browser-versions.txt lite/requirements-browser-versions.in
 
 ## Full-size benchmark; writes benchmarks/results/latest.md.
 bench: $(LAB_STAMP)

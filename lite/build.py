@@ -391,12 +391,12 @@ def verify(site, fetch=True):
         if not (pyodide / entry["file_name"]).exists():
             problems.append(f"{entry['file_name']}: in the lock, not in the site")
     versions = {normalise(e["name"]): e["version"] for e in lock.values()}
-    for line in (HERE / "requirements-browser-versions.txt").read_text().splitlines():
+    for line in (HERE / "requirements-browser-versions.in").read_text().splitlines():
         line = line.split("#")[0].strip()
         if "==" in line:
             name, version = line.split("==")
             if normalise(name) in versions and versions[normalise(name)] != version:
-                problems.append(f"lite/requirements-browser-versions.txt pins {name}=={version}, "
+                problems.append(f"lite/requirements-browser-versions.in pins {name}=={version}, "
                                 f"the site ships {versions[normalise(name)]}")
     config = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
