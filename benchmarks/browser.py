@@ -68,6 +68,7 @@ import time
 from pathlib import Path
 
 import devtools as bs
+from devtools import provenance
 
 REPO = bs.REPO
 
@@ -542,7 +543,8 @@ def write_report(out, path_md, path_json):
     path_json.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
                                              for k, v in out.items()) + "\n}\n")
     L = ["# Explorers in the browser: bytes per move and key press → frame, against ipympl", "",
-         f"`python benchmarks/browser.py{' --quick' if out['quick'] else ''}` on {out['date']} "
+         f"`python -m benchmarks.browser{' --quick' if out['quick'] else ''}` on {out['date']}, "
+         f"commit {out.get('commit') or 'not recorded'} "
          f"({out['rounds']} interleaved rounds, {out['presses']} key presses per slider, way, link and round)."]
     L += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in out["versions"].items()) + ".", "",
           f"Emulated link: {LINK['downloadThroughput'] * 8 / 1e6:g} Mbit/s down, "
@@ -622,9 +624,9 @@ def versions(browser):
     return out
 
 
-def visual_only(browser, server, relay, root, names, out_dir):
-    """The visual check alone, written into the results of the last run (``browser.json``
-    and ``browser.md`` in ``out_dir``)."""
+def visual_only(browser, server, relay, root, names):
+    """The visual check alone, into test-artifacts/bench-browser/visual.json: the results
+    of a run (``benchmarks/results/``) are only ever written whole, by one run."""
     visual = {}
     for name in names:
         nb = root / f"visual_{name}.ipynb"
@@ -638,16 +640,7 @@ def visual_only(browser, server, relay, root, names, out_dir):
             tab["context"].close()
             for session in server.api("GET", "/api/sessions"):
                 server.api("DELETE", f"/api/sessions/{session['id']}")
-    path = out_dir / "browser.json"
-    if path.exists():
-        out = json.loads(path.read_text())
-        out["visual"].update(visual)
-        out["notes"] = [n for n in out.get("notes", []) if not n.startswith("Visual check re-run")]
-        out["notes"].append(f"Visual check re-run alone (`--visual-only`) on "
-                            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
-        write_report(out, out_dir / "browser.md", path)
-    else:
-        print(json.dumps(visual, indent=1))
+    (ARTIFACTS / "visual.json").write_text(json.dumps(visual, indent=1))
     return 0
 
 
@@ -667,7 +660,7 @@ def main(argv=None):
     ap.add_argument("--no-ipympl", action="store_true",
                     help="only the explorers' two ways (png, layers), e.g. to re-run one explorer")
     ap.add_argument("--visual-only", action="store_true",
-                    help="only the visual check; replaces its section in the existing results")
+                    help="only the visual check, into test-artifacts/bench-browser/visual.json")
     args = ap.parse_args(argv)
     names = args.explorers or list(EXPLORERS)
     rounds, presses, drag_ms = args.rounds, args.presses, 1000
@@ -695,12 +688,13 @@ def main(argv=None):
     server = bs.start_jupyterlab(root, home)
     relay = DelayLine(int(server.base_url.rsplit(":", 1)[1]))
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit, load_start = provenance.commit(), provenance.load()
     try:
         with sync_playwright() as p:
             browser = bs.launch_chromium(p)
             vers = versions(browser)
             if args.visual_only:
-                return visual_only(browser, server, relay, root, names, out_dir)
+                return visual_only(browser, server, relay, root, names)
             for e_index, name in enumerate(names):
                 # One notebook (kernel, page) for the two explorers, one per ipympl figure
                 # and scale: two ipympl figures in one notebook now and then left the second
@@ -809,7 +803,8 @@ def main(argv=None):
             fit = (f"Across the {len(pairs)} (explorer, way) pairs of this run, the link's extra median time per "
                    f"key press grows by {slope * 1000:.3f} ms per kB of the move (the link's 1.25e6 B/s alone "
                    f"would give 0.800 ms per kB), with {my - slope * mx:.0f} ms at zero bytes.")
-    out = {"date": started, "quick": args.quick, "rounds": rounds, "presses": presses,
+    out = {"date": started, "commit": commit, "machine": provenance.machine(),
+           "load_start": load_start, "load_end": provenance.load(), "quick": args.quick, "rounds": rounds, "presses": presses,
            "versions": vers, "link": LINK, "summary": summary, "ratios": ratios,
            "network_check": net, "throttle_fit": fit, "visual": visual, "rounds_load": rounds_load,
            "notes": notes, "raw": raw_numbers(records)}
