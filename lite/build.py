@@ -338,7 +338,9 @@ def build_site(output):
 # bundles call `app.start()` without it, so Lumino listens in the capture phase and the
 # notebook's command-mode shortcuts (ArrowLeft/Right: move to the previous/next heading,
 # ArrowUp/Down: previous/next cell) take the arrow keys before the slider sees them. The fix
-# passes the same option JupyterLab passes, in every app bundle of the built site.
+# passes the same option JupyterLab passes, in every app bundle of the built site. JupyterLite
+# 0.7.0 and later pass it themselves, but need jupyterlite-pyodide-kernel >= 0.7, whose kernel
+# does not start on Pyodide 0.27.7 (docs/static-edition.md, "The arrow keys").
 START_CALL = re.compile(r"await (\w+)\.start\(\),await \1\.restored")
 START_FIXED = re.compile(r"await (\w+)\.start\(\{bubblingKeydown:!0\}\),await \1\.restored")
 
