@@ -42,6 +42,11 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 UNIT := -m "not browser and not grading and not slow"
 DURATIONS ?= --durations=25
 NBVAL := --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg
+# `make test` runs its tests in three pytest-xdist workers, each test file whole on one worker
+# (a notebook's cells stay in order, a file's servers start once): the browser, grading and
+# static-edition tiers mostly wait on kernels and Chromium, so they overlap. The unit tier and
+# nbval alone run faster without workers on two cores, so `make unit` and `make nbval` use none.
+XDIST ?= -n 3 --dist loadfile
 
 .PHONY: lab test unit slow browser grading nbval notebooks check-notebooks bench bench-tiny \
         bench-browser speed present conformance conformance-network lock clean lite \
@@ -69,7 +74,7 @@ lab: $(LAB_STAMP)
 ## library's tests on the browser edition's versions, a tiny benchmark run and, where Chromium
 ## exists, the browser tests (including the JupyterLite edition, which is built first: npm).
 test: $(DEV_STAMP) lite
-	$(PYTEST) $(DURATIONS) tests $(NBVAL)
+	$(PYTEST) $(DURATIONS) $(XDIST) tests $(NBVAL)
 	lite/test-browser-versions
 	$(BIN)/python benchmarks/run.py --tiny
 	$(BIN)/python -m benchmarks.browser --quick
