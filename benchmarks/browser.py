@@ -5,8 +5,8 @@ driven by playwright, against a JupyterLab on 127.0.0.1 (free port, isolated HOM
 browser tests start it), for every explorer in ``momentum_lib.explorers.EXPLORERS``:
 
 * **ways** of drawing the same figure, all in one generated notebook per explorer and page:
-  ``png`` (``EXPLORERS[name](frames="png")``, the whole RGBA PNG frame per move: today's
-  encoding, the baseline), ``layers`` (the default: a static PNG background sent when it
+  ``png`` (``EXPLORERS[name](frames="png")``, the whole RGBA PNG frame per move: the
+  baseline), ``layers`` (the default: a static PNG background sent when it
   changes, an SVG of the dynamic artists per move), and the same figure in ipympl 0.10.0
   (``%matplotlib widget``) drawn by the explorer's own hooks (``_build_scene``, ``compute``,
   ``update``, ``message``; see ``browser_kernel.py``) and moved by ipywidgets sliders with the
@@ -19,10 +19,10 @@ browser tests start it), for every explorer in ``momentum_lib.explorers.EXPLORER
   attributed only while one way is being moved. The *image* bytes are the message buffers
   that are PNG or SVG (the frames themselves), the rest is JSON (comm messages, the status
   line, kernel busy/idle);
-* **key press → frame** (median, p95): the probe of ``tests/browser_support.py`` stamps the
+* **key press → frame** (median, p95): the probe of ``devtools/js/install_probe.js`` stamps the
   key as it enters the page (capture-phase ``keydown``); for an explorer the frame is the
   ``load`` of ``img.explorer-moves`` (the whole frame in ``png``, the SVG layer in
-  ``layers``; today's single ``.explorer-figure`` img before issue 14). ipympl draws into a
+  ``layers``). ipympl draws into a
   ``<canvas>``: a new PNG (a blob URL) goes into an off-screen ``Image``, whose ``onload``
   paints it into an off-screen canvas and then, for each view, into the view's visible
   ``<canvas>`` with ``drawImage`` (``update_canvas`` in ipympl's ``mpl_widget.js``). There is
@@ -67,11 +67,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO))
+import devtools as bs
+from devtools import provenance
 
-import browser_support as bs  # noqa: E402
+REPO = bs.REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "bench-browser"
 RESULTS = REPO / "benchmarks" / "results"
@@ -86,46 +85,13 @@ NO_LINK = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThro
 # then ipympl again at scale 1 in a second page.
 EXPLORER_WAYS = ("png", "layers")
 MPL_WAYS = ("ipympl-blit", "ipympl-draw_idle")
-LABELS = {"png": "explorer, png (today)", "layers": "explorer, layers",
+LABELS = {"png": "explorer, whole PNG frames", "layers": "explorer, layers",
           "ipympl-blit": "ipympl, blitting", "ipympl-draw_idle": "ipympl, draw_idle"}
 
 # Stamps every drawImage onto a visible canvas inside a benchmark box (ipympl's frames).
-DRAW_HOOK = """
-(() => {
-  window.__mplDraws = [];
-  const orig = CanvasRenderingContext2D.prototype.drawImage;
-  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    const out = orig.apply(this, args);
-    const c = this.canvas;
-    if (c && c.isConnected) {
-      const box = c.closest('.mpl-bench');
-      if (box) {
-        const cls = Array.from(box.classList).find((k) => k.startsWith('bench-way-'));
-        window.__mplDraws.push({way: cls.slice('bench-way-'.length), at: performance.now(),
-                                key: window.__probe ? window.__probe.keyAt : null});
-      }
-    }
-    return out;
-  };
-})();
-"""
-
-# window.__bench.frames(way): the "frame shown" stamps of one way ({at, key}).
-INSTALL_BENCH = """
-() => {
-  const movesImg = MOVES_IMG;
-  window.__bench = {
-    frames(way) {
-      const box = document.querySelector('.bench-way-' + way);
-      if (box && box.classList.contains('momentum-explorer')) {
-        const i = window.__probe.imgs.indexOf(movesImg(box));
-        return i >= 0 ? window.__probe.loads[i] : [];
-      }
-      return window.__mplDraws.filter((d) => d.way === way);
-    },
-  };
-}
-""".replace("MOVES_IMG", bs.MOVES_IMG)
+# The benchmark's own page scripts (benchmarks/js/), beside devtools' probe.
+BENCH_JS = Path(__file__).resolve().parent / "js"
+DRAW_HOOK = (BENCH_JS / "draw_hook.js").read_text()
 
 
 # --- Latency: a delay line in front of the server ------------------------------------------
@@ -326,8 +292,6 @@ def make_notebook(path, name, ways, network_check):
 
 def open_notebook(browser, server, relay, nb_path, root, dsf, ways, nudged):
     """A page (own context at ``dsf``) with the notebook run; its CDP session and wire."""
-    from test_browser import KERNEL_IDLE, lab_menu
-
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=dsf)
     context.add_init_script(DRAW_HOOK)
     page = context.new_page()
@@ -338,21 +302,15 @@ def open_notebook(browser, server, relay, nb_path, root, dsf, ways, nudged):
     wire = Wire(cdp)
     rel = nb_path.relative_to(root)
     page.goto(relay.url(server, f"/lab/workspaces/{nb_path.stem}/tree/{rel}"))
-    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    bs.wait_kernel_idle(page, timeout_ms=120_000)
     page.wait_for_selector(bs.LAB_CELL)
-    lab_menu(page, "Run", "Run All Cells")
-    page.wait_for_function(
-        f"""() => {{
-            const prompts = Array.from(document.querySelectorAll('{bs.LAB_PROMPTS}')).map(p => p.textContent);
-            return prompts.length > 0 && prompts.every(t => /\\d/.test(t)) && ({KERNEL_IDLE})();
-        }}""", timeout=300_000)
+    bs.lab_run_all(page, timeout_ms=300_000, clear=False)
     not_run, problems, _warnings = bs.lab_run_all_outcome(page, nb_path, timeout_ms=120_000)
     if problems or not_run:
         raise RuntimeError(f"{nb_path.name}: cells not run {not_run}; errors: {problems}")
     bs.wait_explorers_drawn(page, timeout_ms=120_000)
-    page.evaluate(bs.INSTALL_PROBE)
-    page.evaluate("() => window.__probe.watch()")
-    page.evaluate(INSTALL_BENCH)
+    bs.install_probe(page)
+    page.evaluate(bs.script("install_bench", BENCH_JS))
     mpl = [w for w in ways if w.startswith("ipympl")]
     drawn = "(ways) => ways.every((w) => window.__bench.frames(w).length > 0)"
     try:
@@ -422,7 +380,7 @@ def drag(tab, way, direction, slider="explorer-beta", duration_ms=1000, steps=50
         bs.mouse_drag(page, box, slider, direction, duration_ms, steps)
 
     during, after, up_at = bs.frames_around_release(
-        page, "window.__bench.frames(k)", way, gesture, quiet_ms, timeout_ms)
+        page, "bench", way, gesture, quiet_ms, timeout_ms)
     wire.settle(page, 200)
     return {"frames_during": during, "frames_after_release": len(after),
             "release_to_last_ms": round(after[-1] - up_at, 1) if after else 0.0,
@@ -493,9 +451,7 @@ def visual_check(tab, name, way):
     # pixel, so the screenshot is aligned with the kernel's PNG by the shift (within the
     # margin) that matches the two best. The static background is most of the figure, so it
     # decides the shift; a misplaced layer still shows as a difference.
-    corner = page.evaluate("(box) => { const r = (MOVES_IMG)(box).getBoundingClientRect();"
-                           " return [r.x, r.y, r.width]; }".replace("MOVES_IMG", bs.MOVES_IMG),
-                           box.element_handle())
+    corner = page.evaluate(bs.script("figure_corner", BENCH_JS), box.element_handle())
     m = MARGIN
     big_path = ARTIFACTS / f"{name}-{way}-browser-margin.png"
     page.screenshot(path=str(big_path), clip={"x": corner[0] - m, "y": corner[1] - m,
@@ -587,7 +543,8 @@ def write_report(out, path_md, path_json):
     path_json.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
                                              for k, v in out.items()) + "\n}\n")
     L = ["# Explorers in the browser: bytes per move and key press → frame, against ipympl", "",
-         f"`python benchmarks/browser.py{' --quick' if out['quick'] else ''}` on {out['date']} "
+         f"`python -m benchmarks.browser{' --quick' if out['quick'] else ''}` on {out['date']}, "
+         f"commit {out.get('commit') or 'not recorded'} "
          f"({out['rounds']} interleaved rounds, {out['presses']} key presses per slider, way, link and round)."]
     L += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in out["versions"].items()) + ".", "",
           f"Emulated link: {LINK['downloadThroughput'] * 8 / 1e6:g} Mbit/s down, "
@@ -667,9 +624,9 @@ def versions(browser):
     return out
 
 
-def visual_only(browser, server, relay, root, names, out_dir):
-    """The visual check alone, written into the results of the last run (``browser.json``
-    and ``browser.md`` in ``out_dir``)."""
+def visual_only(browser, server, relay, root, names):
+    """The visual check alone, into test-artifacts/bench-browser/visual.json: the results
+    of a run (``benchmarks/results/``) are only ever written whole, by one run."""
     visual = {}
     for name in names:
         nb = root / f"visual_{name}.ipynb"
@@ -683,16 +640,7 @@ def visual_only(browser, server, relay, root, names, out_dir):
             tab["context"].close()
             for session in server.api("GET", "/api/sessions"):
                 server.api("DELETE", f"/api/sessions/{session['id']}")
-    path = out_dir / "browser.json"
-    if path.exists():
-        out = json.loads(path.read_text())
-        out["visual"].update(visual)
-        out["notes"] = [n for n in out.get("notes", []) if not n.startswith("Visual check re-run")]
-        out["notes"].append(f"Visual check re-run alone (`--visual-only`) on "
-                            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
-        write_report(out, out_dir / "browser.md", path)
-    else:
-        print(json.dumps(visual, indent=1))
+    (ARTIFACTS / "visual.json").write_text(json.dumps(visual, indent=1))
     return 0
 
 
@@ -712,7 +660,7 @@ def main(argv=None):
     ap.add_argument("--no-ipympl", action="store_true",
                     help="only the explorers' two ways (png, layers), e.g. to re-run one explorer")
     ap.add_argument("--visual-only", action="store_true",
-                    help="only the visual check; replaces its section in the existing results")
+                    help="only the visual check, into test-artifacts/bench-browser/visual.json")
     args = ap.parse_args(argv)
     names = args.explorers or list(EXPLORERS)
     rounds, presses, drag_ms = args.rounds, args.presses, 1000
@@ -731,8 +679,6 @@ def main(argv=None):
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # The kernels import this checkout's momentum_lib and benchmarks/browser_kernel.py.
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
     tmp = Path(tempfile.mkdtemp(prefix="bench-browser-"))
     root, home = tmp / "root", tmp / "home"
     root.mkdir()
@@ -742,12 +688,13 @@ def main(argv=None):
     server = bs.start_jupyterlab(root, home)
     relay = DelayLine(int(server.base_url.rsplit(":", 1)[1]))
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit, load_start = provenance.commit(), provenance.load()
     try:
         with sync_playwright() as p:
             browser = bs.launch_chromium(p)
             vers = versions(browser)
             if args.visual_only:
-                return visual_only(browser, server, relay, root, names, out_dir)
+                return visual_only(browser, server, relay, root, names)
             for e_index, name in enumerate(names):
                 # One notebook (kernel, page) for the two explorers, one per ipympl figure
                 # and scale: two ipympl figures in one notebook now and then left the second
@@ -856,7 +803,8 @@ def main(argv=None):
             fit = (f"Across the {len(pairs)} (explorer, way) pairs of this run, the link's extra median time per "
                    f"key press grows by {slope * 1000:.3f} ms per kB of the move (the link's 1.25e6 B/s alone "
                    f"would give 0.800 ms per kB), with {my - slope * mx:.0f} ms at zero bytes.")
-    out = {"date": started, "quick": args.quick, "rounds": rounds, "presses": presses,
+    out = {"date": started, "commit": commit, "machine": provenance.machine(),
+           "load_start": load_start, "load_end": provenance.load(), "quick": args.quick, "rounds": rounds, "presses": presses,
            "versions": vers, "link": LINK, "summary": summary, "ratios": ratios,
            "network_check": net, "throttle_fit": fit, "visual": visual, "rounds_load": rounds_load,
            "notes": notes, "raw": raw_numbers(records)}

@@ -1,31 +1,28 @@
 #!/usr/bin/env python3
 """Benchmark: the JupyterLite site (_site/, from `make lite`) against a local JupyterLab, same run.
 
-    PYTHONPATH=. .venv/bin/python lite/bench.py [--notebooks 01_the_problem.ipynb ...] [--moves 10]
+    .venv/bin/python -m lite.bench [--notebooks 01_the_problem.ipynb ...] [--moves 10]
 
 For each notebook and each front end, in a fresh browser context (empty cache) of Debian's
 Chromium: page open → kernel idle, Run All, page open → first explorer figure, key press on
 the β slider → new image (median over --moves presses, alternating → and ←), and the memory
 (PSS) of the browser's processes after Run All (for JupyterLab also of the server and its
-kernel). Prints a Markdown table with the load average; nothing is asserted.
+kernel). Writes a Markdown table with the commit and the load average to
+benchmarks/results/lite.md (``--output``); nothing is asserted.
 """
 
 import argparse
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-import browser_support as bs  # noqa: E402
+import devtools as bs
+from devtools import provenance
 
-KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
-PROMPTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell.jp-CodeCell .jp-InputPrompt"
+REPO = bs.REPO
 
 
 def tree_rss_mb(root_pid):
@@ -75,21 +72,15 @@ def run_one(browser, url, moves):
     try:
         t0 = time.monotonic()
         page.goto(url)
-        page.wait_for_function(KERNEL_IDLE, timeout=300_000, polling=250)
+        bs.wait_kernel_idle(page, timeout_ms=300_000)
         out["kernel_s"] = time.monotonic() - t0
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         t1 = time.monotonic()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_function(
-            f"""() => {{ const p = Array.from(document.querySelectorAll('{PROMPTS}')).map(e => e.textContent);
-                 return p.length === 0 || (p.every(t => !t.includes('*')) && p.some(t => /\\d/.test(t)) && ({KERNEL_IDLE})()); }}""",
-            timeout=600_000, polling=250)
+        bs.lab_run_all(page, timeout_ms=600_000, clear=False)
         out["run_all_s"] = time.monotonic() - t1
         if page.locator(".momentum-explorer").count():
             bs.wait_explorers_drawn(page, timeout_ms=120_000)
             out["first_figure_s"] = time.monotonic() - t0
-            page.evaluate(bs.INSTALL_PROBE)
-            page.evaluate("() => window.__probe.watch()")
+            bs.install_probe(page)
             page.locator(".momentum-explorer").first.scroll_into_view_if_needed()
             ms = []
             for k in range(moves):
@@ -108,16 +99,14 @@ def main():
     parser.add_argument("--notebooks", nargs="*")
     parser.add_argument("--moves", type=int, default=10)
     parser.add_argument("--site", default=str(REPO / "_site"))
+    parser.add_argument("--output", default=str(REPO / "benchmarks" / "results" / "lite.md"))
     args = parser.parse_args()
     names = args.notebooks or [p.name for p in sorted((REPO / "notebooks").glob("*.ipynb"))]
     site = Path(args.site)
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="lite-bench-"))
-    port = bs.free_port()
-    lite = bs.Server([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
-                      str(site), str(port)], dict(os.environ), tmp, tmp / "http.log",
-                     f"http://127.0.0.1:{port}", "/index.html")
+    lite = bs.start_static(site, tmp)
     shutil.copytree(REPO / "notebooks", tmp / "served" / "notebooks")
     lab = bs.start_jupyterlab(tmp / "served", tmp / "lab-home")
     rows = []
@@ -144,16 +133,25 @@ def main():
     def f(r, k, fmt="{:.1f}"):
         return fmt.format(r[k]) if k in r else "—"
 
-    print(f"\nSite {site}: {size:.1f} MB. Load average before {load_before[0]:.2f}/{load_before[1]:.2f}, "
-          f"after {load_after[0]:.2f}/{load_after[1]:.2f} (1/5 min), {os.cpu_count()} cores.\n")
-    print("| notebook | kernel ready (s) Lite / Lab | Run All (s) Lite / Lab | first figure (s) Lite / Lab "
-          "| key → image median (ms) Lite / Lab | browser memory, PSS (MB) Lite / Lab (+server) |")
-    print("|---|---|---|---|---|---|")
+    lines = [
+        "# The JupyterLite edition against a local JupyterLab (`python -m lite.bench`)", "",
+        f"Commit {provenance.commit()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"{os.cpu_count()} cores; load average (1/5 min) {load_before[0]:.2f}/{load_before[1]:.2f} "
+        f"before, {load_after[0]:.2f}/{load_after[1]:.2f} after. Site {site.name}/: {size:.1f} MB. "
+        "Each notebook in a fresh Chromium context (empty cache); Lite served by `python3 -m "
+        "http.server` on 127.0.0.1, JupyterLab with a local ipykernel. Browser memory: PSS of "
+        "the playwright driver and Chromium after Run All (for JupyterLab + its server and kernel).",
+        "",
+        "| notebook | kernel ready (s) Lite / Lab | Run All (s) Lite / Lab | first figure (s) Lite / Lab "
+        "| key → image median (ms) Lite / Lab | browser memory, PSS (MB) Lite / Lab (+server) |",
+        "|---|---|---|---|---|---|"]
     for name, a, b in rows:
-        print(f"| {name} | {f(a, 'kernel_s')} / {f(b, 'kernel_s')} | {f(a, 'run_all_s')} / {f(b, 'run_all_s')} "
-              f"| {f(a, 'first_figure_s')} / {f(b, 'first_figure_s')} | {f(a, 'key_ms', '{:.0f}')} / {f(b, 'key_ms', '{:.0f}')} "
-              f"| {f(a, 'browser_rss_mb', '{:.0f}')} / {f(b, 'browser_rss_mb', '{:.0f}')} (+{f(b, 'server_rss_mb', '{:.0f}')}) |")
-
+        lines.append(
+            f"| {name} | {f(a, 'kernel_s')} / {f(b, 'kernel_s')} | {f(a, 'run_all_s')} / {f(b, 'run_all_s')} "
+            f"| {f(a, 'first_figure_s')} / {f(b, 'first_figure_s')} | {f(a, 'key_ms', '{:.0f}')} / {f(b, 'key_ms', '{:.0f}')} "
+            f"| {f(a, 'browser_rss_mb', '{:.0f}')} / {f(b, 'browser_rss_mb', '{:.0f}')} (+{f(b, 'server_rss_mb', '{:.0f}')}) |")
+    Path(args.output).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 if __name__ == "__main__":
     main()

@@ -338,7 +338,9 @@ def build_site(output):
 # bundles call `app.start()` without it, so Lumino listens in the capture phase and the
 # notebook's command-mode shortcuts (ArrowLeft/Right: move to the previous/next heading,
 # ArrowUp/Down: previous/next cell) take the arrow keys before the slider sees them. The fix
-# passes the same option JupyterLab passes, in every app bundle of the built site.
+# passes the same option JupyterLab passes, in every app bundle of the built site. JupyterLite
+# 0.7.0 and later pass it themselves, but need jupyterlite-pyodide-kernel >= 0.7, whose kernel
+# does not start on Pyodide 0.27.7 (docs/static-edition.md, "The arrow keys").
 START_CALL = re.compile(r"await (\w+)\.start\(\),await \1\.restored")
 START_FIXED = re.compile(r"await (\w+)\.start\(\{bubblingKeydown:!0\}\),await \1\.restored")
 
@@ -391,12 +393,12 @@ def verify(site, fetch=True):
         if not (pyodide / entry["file_name"]).exists():
             problems.append(f"{entry['file_name']}: in the lock, not in the site")
     versions = {normalise(e["name"]): e["version"] for e in lock.values()}
-    for line in (HERE / "requirements-browser-versions.txt").read_text().splitlines():
+    for line in (HERE / "requirements-browser-versions.in").read_text().splitlines():
         line = line.split("#")[0].strip()
         if "==" in line:
             name, version = line.split("==")
             if normalise(name) in versions and versions[normalise(name)] != version:
-                problems.append(f"lite/requirements-browser-versions.txt pins {name}=={version}, "
+                problems.append(f"lite/requirements-browser-versions.in pins {name}=={version}, "
                                 f"the site ships {versions[normalise(name)]}")
     config = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]

@@ -3,6 +3,11 @@
 Every check raises ``ValueError`` or ``TypeError`` with a message that names the
 argument and says what is allowed, so a learner who passes ``beta=1.2`` reads
 ``beta must lie in [0, 1); got 1.2`` rather than a numpy traceback.
+
+References
+----------
+scikit-learn's ``sklearn/utils/_param_validation.py`` is the model: a constraint stated
+once, a message that names the argument (docs/references.md).
 """
 
 import numbers

@@ -28,6 +28,19 @@ What is the same and what is not (g is the gradient at the point each rule names
 
 All of this is checked against the real frameworks (tests/conformance/) and by
 property tests (tests/test_equivalences.py).
+
+References
+----------
+The sources each emulation follows, linked in docs/references.md:
+
+- PyTorch 2.13.0, ``torch/optim/sgd.py`` (``torch.optim.SGD``).
+- Keras 3.15.1, ``keras/src/optimizers/sgd.py`` (``keras.optimizers.SGD``).
+- Optax 0.2.8, ``optax/_src/alias.py`` (``optax.sgd``) and
+  ``optax/transforms/_accumulation.py`` (``optax.trace``).
+- B. T. Polyak, "Some methods of speeding up the convergence of iteration methods",
+  USSR Comput. Math. Math. Phys. 4(5), 1964 (the heavy ball).
+- I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization and
+  momentum in deep learning", ICML 2013, eqs. 1–4 (classical momentum and NAG).
 """
 
 

@@ -270,7 +270,7 @@ def recording_path():
 
 @fixed_draws
 def compare_with_recording(path=None):
-    """Replay a recording of torch.optim.SGD (``tests/record_network_conformance.py``) in numpy.
+    """Replay a recording of torch.optim.SGD (``devtools/record_network_conformance.py``) in numpy.
 
     Returns ``(largest absolute difference over every recorded loss and parameter,
     the recording's metadata)``. The recording holds the batches, the settings of each

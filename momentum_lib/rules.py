@@ -17,6 +17,18 @@ Two conventions for the velocity are in use:
 They are the same algorithm: the EMA form with learning rate η takes exactly the
 steps of the PyTorch form with learning rate η·(1 − β), and its velocity is
 (1 − β) times smaller.
+
+References
+----------
+Linked in docs/references.md:
+
+- B. T. Polyak, "Some methods of speeding up the convergence of iteration methods",
+  USSR Comput. Math. Math. Phys. 4(5), 1964: momentum (the heavy ball).
+- Yu. E. Nesterov, "A method of solving a convex programming problem with convergence
+  rate O(1/k²)", Soviet Math. Dokl. 27, 1983: the look-ahead gradient.
+- I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization and
+  momentum in deep learning", ICML 2013: both written as a velocity update.
+- PyTorch ``torch/optim/sgd.py`` and Optax ``optax.trace``: the "pytorch" convention.
 """
 
 

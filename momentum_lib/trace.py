@@ -1,4 +1,12 @@
-"""The trace table: momentum worked by hand, one row per step."""
+"""The trace table: momentum worked by hand, one row per step.
+
+The table the source post computes by hand for its regression example (notebook 03 redoes
+it), one step of ``rules.velocity_update`` per row, in either convention.
+
+References
+----------
+The source post and the update rule's papers are listed in docs/references.md.
+"""
 
 import html
 

@@ -1,4 +1,10 @@
-"""Many steps at once: ``run`` follows one method from ``w0`` for every setting of a grid."""
+"""Many steps at once: ``run`` follows one method from ``w0`` for every setting of a grid.
+
+References
+----------
+Linked in docs/references.md: Polyak (1964) for momentum, Nesterov (1983) and Sutskever et
+al. (2013, eq. 3–4) for the look-ahead step of ``method="nesterov"``.
+"""
 
 from typing import NamedTuple, Optional
 

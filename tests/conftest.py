@@ -26,7 +26,7 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def playwright_browser():
-    import browser_support as bs
+    import devtools as bs
 
     sync_api = bs.require_browser_stack()
     with sync_api.sync_playwright() as p:

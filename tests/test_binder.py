@@ -1,9 +1,10 @@
 """Binder: what repo2docker will build, checked with repo2docker itself.
 
 ``repo2docker --no-build --debug`` prints the Dockerfile it would build, without a
-Docker engine (REFERENCE §7). The fast test reads that Dockerfile; the slow one does
-what its pip step does — ``pip install -r binder/requirements.txt`` from the repository
-root, in a fresh virtual environment — and runs a notebook there.
+Docker engine (repo2docker's ``--no-build`` option). The fast test reads that Dockerfile; the slow one does
+what its pip and postBuild steps do — ``pip install -r binder/requirements.txt`` (the
+hash-locked stack) and ``binder/postBuild`` (momentum_lib itself) from the repository root,
+in a fresh virtual environment — and runs a notebook there.
 """
 
 import json
@@ -15,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import devtools as bs
 
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
@@ -42,7 +45,7 @@ def unescape(name):
 def test_one_binder_folder_with_runtime_and_requirements():
     # repo2docker refuses a repository with both binder/ and .binder/.
     assert not (REPO / ".binder").exists()
-    # Without runtime.txt Binder falls back to its default Python (3.10 at REFERENCE §7's time).
+    # Without runtime.txt Binder falls back to repo2docker's default Python, not the locked 3.11.
     assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
     assert (BINDER / "requirements.txt").exists()
 
@@ -68,10 +71,11 @@ def test_binder_installs_requirements_after_copying_the_repository(dockerfile):
     workdir = index(r"^WORKDIR \$\{REPO_DIR\}$")
     copy_repo = index(r"^COPY .* src/ \$\{REPO_DIR\}/$")
     pip = index(r'^RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install --no-cache-dir -r "binder/requirements.txt"$')
+    post_build = index(r"^RUN \./binder/postBuild$")
     # The pip step must run in the repository root, with the whole repository present
-    # (a local requirement such as "." moves it after the copy; otherwise repo2docker
-    # runs it earlier, on the requirements file alone).
-    assert workdir < copy_repo < pip
+    # (the -r line moves it after the copy; otherwise repo2docker runs it earlier, on the
+    # requirements file alone), and momentum_lib is installed after its dependencies.
+    assert workdir < copy_repo < pip < post_build
 
 
 def test_binder_runs_the_start_script(dockerfile):
@@ -87,21 +91,16 @@ def requirement_lines(path):
             yield line
 
 
-def test_binder_requirements_resolve_to_the_pinned_stack_and_the_package():
-    """Resolve the file the way pip does: a nested -r relative to the file that names it,
-    a local path relative to the working directory (the repository root on Binder)."""
-    includes, local = [], []
-    for line in requirement_lines(BINDER / "requirements.txt"):
-        if line.startswith("-r"):
-            includes.append((BINDER / line[2:].strip()).resolve())
-        elif line.startswith((".", "/")) or line.startswith("-e"):
-            local.append((REPO / line.removeprefix("-e").strip()).resolve())
-    assert includes == [REPO / "requirements.txt"]
-    assert local == [REPO]
+def test_binder_installs_the_locked_stack_and_then_the_package():
+    """Resolve the file the way pip does (a nested -r relative to the file that names it):
+    it is the hash-locked stack and nothing else; postBuild installs the repository itself,
+    without dependencies."""
+    lines = list(requirement_lines(BINDER / "requirements.txt"))
+    assert lines == ["-r ../requirements.txt"]
+    assert (BINDER / lines[0][2:].strip()).resolve() == REPO / "requirements.txt"
+    post_build = (BINDER / "postBuild").read_text()
+    assert re.search(r"pip install .*--no-deps --no-build-isolation \.$", post_build, re.MULTILINE)
     assert 'name = "momentum_lib"' in (REPO / "pyproject.toml").read_text()
-    # Everything the notebooks need is pinned there.
-    pinned = {re.split(r"[=<>\[]", l)[0].lower() for l in requirement_lines(REPO / "requirements.txt")}
-    assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab", "voila"} <= pinned
 
 
 def isolated_env(home, venv):
@@ -134,6 +133,10 @@ def test_fresh_environment_from_binder_requirements_runs_a_notebook(tmp_path):
                           "-r", "binder/requirements.txt"], cwd=repo, env=env,
                          capture_output=True, text=True, timeout=840)
     assert pip.returncode == 0, pip.stdout[-3000:] + pip.stderr[-3000:]
+    post_build = subprocess.run([str(repo / "binder" / "postBuild")], cwd=repo,
+                                env={**env, "KERNEL_PYTHON_PREFIX": str(venv)},
+                                capture_output=True, text=True, timeout=300)
+    assert post_build.returncode == 0, post_build.stdout[-3000:] + post_build.stderr[-3000:]
 
     # The kernel that runs notebooks is this environment's, and momentum_lib is installed
     # into it (not found through the copy or the working tree).
@@ -174,9 +177,6 @@ def test_voila_on_binder_uses_the_classroom_template(tmp_path):
     """Through binder/start, the Jupyter server's Voila extension renders notebooks with
     the classroom template and shows error messages (what a voila/render Binder link gets)."""
     import urllib.request
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    import browser_support as bs
 
     nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Classroom check"},
                     {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,

@@ -1,6 +1,6 @@
-"""Issue 10, item 6: every explorer's method lines stay distinguishable in greyscale and
-for a deuteranope (see ``tests/colour_vision.py``; ``python tests/colour_vision.py`` also
-checks the stored notebook figures and writes simulated images to look at)."""
+"""Every explorer's method lines stay distinguishable in greyscale and for a deuteranope
+(see ``devtools/colour_vision.py``; ``python -m devtools.colour_vision`` also checks the
+stored notebook figures and writes simulated images to look at)."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("matplotlib")
 pytest.importorskip("ipywidgets")
 
-import colour_vision as cv  # noqa: E402
+from devtools import colour_vision as cv  # noqa: E402
 from momentum_lib.explorers import EXPLORERS  # noqa: E402
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))

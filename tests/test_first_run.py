@@ -1,5 +1,5 @@
-"""Issue 10, item 8: the first run. `make lab` installs the notebook stack only, starts
-as root too, and JupyterLab comes without its news pop-up; `make test` adds the tools."""
+"""The first run: `make lab` installs the notebook stack only, starts as root too, and
+JupyterLab comes without its news pop-up; `make test` adds the tools."""
 
 import json
 import os
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import browser_support as bs
+import devtools as bs
 
 REPO = Path(__file__).resolve().parents[1]
-DEV_TOOLS = {"pytest", "pytest-timeout", "nbval", "hypothesis", "playwright",
-             "jupyter-repo2docker", "nbstripout"}
+DEV_TOOLS = {"pytest", "pytest-timeout", "pytest-xdist", "nbval", "hypothesis", "playwright",
+             "jupyter-repo2docker", "nbstripout", "pip-tools"}
 
 
 def requirement_names(path):
@@ -33,19 +33,22 @@ def make_dry_run(*args):
 
 
 def test_requirements_split_notebook_stack_from_dev_tools():
-    stack, dev = requirement_names(REPO / "requirements.txt"), requirement_names(REPO / "requirements-dev.txt")
-    assert {"jupyterlab", "voila", "ipywidgets", "matplotlib", "numpy"} <= stack
-    assert not stack & DEV_TOOLS, f"dev tools in the notebook stack: {stack & DEV_TOOLS}"
-    assert DEV_TOOLS <= dev
-    assert "-r requirements.txt" in (REPO / "requirements-dev.txt").read_text()
+    for suffix in ("in", "txt"):      # the readable files and the locks made from them
+        stack = requirement_names(REPO / f"requirements.{suffix}")
+        dev = requirement_names(REPO / f"requirements-dev.{suffix}")
+        assert {"jupyterlab", "voila", "ipywidgets", "matplotlib", "numpy"} <= stack
+        assert not stack & DEV_TOOLS, f"dev tools in the notebook stack: {stack & DEV_TOOLS}"
+        assert DEV_TOOLS <= dev
+    assert "-r requirements.in" in (REPO / "requirements-dev.in").read_text()
 
 
 def test_make_lab_installs_the_notebook_stack_only():
     recipe = make_dry_run(".venv/.installed-lab")
-    assert "-r requirements.txt" in recipe and "requirements-dev.txt" not in recipe
+    assert "--require-hashes -r requirements.txt" in recipe and "requirements-dev" not in recipe
     assert "overrides.d/momentum.json" in recipe
     test = make_dry_run("test")
-    assert "-r requirements-dev.txt" in test
+    assert "--require-hashes -r requirements-dev.txt" in test
+    assert "lite/test-browser-versions" in test
 
 
 def test_make_lab_allows_root_only_as_root():

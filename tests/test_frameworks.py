@@ -2,7 +2,7 @@
 
 The reference trajectories in tests/conformance/sgd_trajectories.json were recorded
 from torch.optim.SGD, keras.optimizers.SGD (Keras 3, jax backend) and optax.sgd in
-float64 by tests/record_conformance.py. Where the frameworks are importable (they
+float64 by devtools/record_conformance.py. Where the frameworks are importable (they
 are not project requirements) the same comparison also runs live.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from devtools import record_conformance as recorder
 from momentum_lib.frameworks import (
     EMULATIONS, ema_momentum, keras_sgd, optax_sgd, polyak_heavy_ball, pytorch_sgd,
     sutskever_momentum,
@@ -25,16 +26,6 @@ HERE = Path(__file__).resolve().parent
 DATA = json.loads((HERE / "conformance" / "sgd_trajectories.json").read_text())
 # Recorded frameworks differ from the emulations by rounding only: a few ulps.
 RTOL = 1e-12
-
-
-def _load_recorder():
-    spec = importlib.util.spec_from_file_location("record_conformance", HERE / "record_conformance.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-recorder = _load_recorder()
 
 
 def relative_difference(got, ref):

@@ -30,7 +30,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-import browser_support as bs
+import devtools as bs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -41,10 +41,7 @@ KEY_MOVES = 2  # per slider: → then ←
 KERNEL_TIMEOUT_MS = 300_000
 RUN_ALL_TIMEOUT_MS = 600_000
 
-KERNEL_IDLE = "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
-CELL, PROMPTS = bs.LAB_CELL, bs.LAB_PROMPTS
-# The tag of a checked cell whose digits may differ between numpy builds (see printed_differences).
-PLATFORM_SENSITIVE = "platform-sensitive"
+CELL = bs.LAB_CELL
 
 
 def site_dir():
@@ -88,12 +85,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def server(site, tmp_path_factory):
-    port = bs.free_port()
-    argv = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site),
-            str(port)]
-    home = tmp_path_factory.mktemp("lite-server")
-    srv = bs.Server(argv, dict(os.environ), home, home / "http.log",
-                    f"http://127.0.0.1:{port}", "/index.html")
+    srv = bs.start_static(site, tmp_path_factory.mktemp("lite-server"))
     yield srv
     srv.stop()
 
@@ -110,9 +102,10 @@ def timings():
     if results:
         bs.ARTIFACTS.mkdir(exist_ok=True)
         keys = [t for r in results.values() for t in r.get("key_to_src_ms", [])]
-        drags = [t for r in results.values() for t in r.get("drag_to_src_ms", [])]
+        drags = [t for r in results.values() for t in r.get("drag_release_to_final_ms", [])]
         out = {"load_average": os.getloadavg(),
-               "summary": {"key_to_src_ms": bs.summarise(keys), "drag_to_src_ms": bs.summarise(drags)},
+               "summary": {"key_to_src_ms": bs.summarise(keys),
+                           "drag_release_to_final_ms": bs.summarise(drags)},
                "per_notebook": {nb: {k: (bs.summarise(v) if k.endswith("_ms") else v)
                                      for k, v in r.items()} for nb, r in results.items()}}
         (bs.ARTIFACTS / "lite_timings.json").write_text(json.dumps(out, indent=2))
@@ -137,7 +130,6 @@ class Requests:
                 parsed.scheme == "ws" and parsed.netloc == urlparse(self.origin).netloc):
             self.foreign.append(url)
 
-
     def site_bytes(self, site):
         """Bytes of the site's files fetched (each URL once, as a first visit would)."""
         total = 0
@@ -150,46 +142,17 @@ class Requests:
         return total
 
 
-def lab_menu(page, menu, item):
-    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
-
-
-def wait_run_all_done(page):
-    page.wait_for_function(
-        f"""() => {{
-            const prompts = Array.from(document.querySelectorAll('{PROMPTS}')).map(p => p.textContent);
-            return prompts.length === 0 || (prompts.every(t => !t.includes('*'))
-                    && prompts.some(t => /\\d/.test(t)) && ({KERNEL_IDLE})());
-        }}""", timeout=RUN_ALL_TIMEOUT_MS, polling=250)
-
-
-STDOUT_BY_CELL = """
-(sel) => Array.from(document.querySelectorAll(sel)).map((cell) =>
-  Array.from(cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]'))
-       .map((o) => o.textContent).join(''))
-"""
-
-
 def printed_differences(page, nb):
     """Cells whose printed text (stdout) after Run All in the browser differs from the stored
-    notebook's, for the cells nbval checks (not tagged nbval-ignore-output / nbval-skip):
-    the numbers the prose states, computed by Pyodide's numpy."""
-    shown = page.evaluate(STDOUT_BY_CELL, CELL)
+    notebook's, for every cell nbval checks (not tagged nbval-ignore-output / nbval-skip):
+    the numbers the prose states, computed by Pyodide's numpy, must be CPython's."""
+    shown = bs.printed_by_cell(page)
     cells = json.loads(nb.read_text())["cells"]
     assert len(shown) == len(cells), f"{nb.name}: {len(shown)} cells in the page, {len(cells)} stored"
     out, compared = [], 0
     for i, cell in enumerate(cells):
         tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] != "code" or {"nbval-ignore-output", "nbval-skip"} & set(tags):
-            continue
-        if PLATFORM_SENSITIVE in tags:
-            # Trainings in an unstable regime (notebook 07's largest effective η) amplify the
-            # last-bit differences between numpy builds, so their digits differ in Pyodide
-            # while every conclusion drawn from them holds; nbval checks them exactly on
-            # CPython. Here the cell must still print something.
-            if not shown[i].strip():
-                out.append(f"cell {cell.get('id', i)}: printed nothing in the browser")
             continue
         stored = "".join("".join(o["text"]) if isinstance(o["text"], list) else o["text"]
                          for o in cell.get("outputs", [])
@@ -198,36 +161,6 @@ def printed_differences(page, nb):
         if " ".join(stored.split()) != " ".join(shown[i].split()):
             out.append(f"cell {cell.get('id', i)}: stored {stored[:300]!r}, browser {shown[i][:300]!r}")
     return out, compared
-
-
-def drag_slider(page, explorer_index, slider_class, dx, timeout_ms=30_000):
-    """Drag one slider's handle by ``dx`` pixels with the mouse (the sliders update while
-    dragged); wait until the images stop changing. Returns (ms from the first mouse move to
-    the first new image, readout before, after, src before, after)."""
-    box = page.locator(".momentum-explorer").nth(explorer_index)
-    handle = box.locator(f".{slider_class} .noUi-handle").first
-    handle.scroll_into_view_if_needed()
-    field = "beta" if slider_class == "explorer-beta" else "lr"
-    before = page.evaluate(bs.EXPLORER_STATE)[explorer_index]
-    bb = handle.bounding_box()
-    x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    started = page.evaluate("() => performance.now()")
-    page.mouse.move(x + dx, y, steps=8)
-    page.mouse.up()
-    page.wait_for_function(
-        "([i, t]) => window.__probe.changes[i].some(c => c.at >= t)",
-        arg=[explorer_index, started], timeout=timeout_ms)
-    # Quiet for a second: the last image of the drag has arrived.
-    page.wait_for_function(
-        """([i]) => { const c = window.__probe.changes[i]; const img = window.__probe.imgs[i];
-                      return performance.now() - c[c.length - 1].at > 1000 && img.complete; }""",
-        arg=[explorer_index], timeout=timeout_ms, polling=200)
-    first = page.evaluate("([i, t]) => window.__probe.changes[i].find(c => c.at >= t).at",
-                          [explorer_index, started])
-    after = page.evaluate(bs.EXPLORER_STATE)[explorer_index]
-    return first - started, before[field], after[field], before["src"], after["src"]
 
 
 class _Text(HTMLParser):
@@ -301,14 +234,11 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         t0 = time.monotonic()
         page.goto(server.url(f"/lab/index.html?path={nb.name}"))
         page.wait_for_selector(CELL, timeout=KERNEL_TIMEOUT_MS)
-        page.wait_for_function(KERNEL_IDLE, timeout=KERNEL_TIMEOUT_MS, polling=250)
+        bs.wait_kernel_idle(page, timeout_ms=KERNEL_TIMEOUT_MS)
         result["kernel_ready_s"] = round(time.monotonic() - t0, 1)
 
-        lab_menu(page, "Edit", "Clear Outputs of All Cells")
-        page.wait_for_function(f"() => !document.querySelector('{CELL} .jp-OutputArea-output')")
         t1 = time.monotonic()
-        lab_menu(page, "Run", "Run All Cells")
-        wait_run_all_done(page)
+        bs.lab_run_all(page, timeout_ms=RUN_ALL_TIMEOUT_MS)
         result["run_all_s"] = round(time.monotonic() - t1, 1)
         not_run, errors, warnings = bs.lab_run_all_outcome(page, nb, timeout_ms=120_000)
         result["warnings"] = warnings
@@ -330,13 +260,16 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         if is_first_or_exercises(nb):
             assert n_explorers, f"{nb.name}: expected at least one explorer"
             drags, failures = [], []
-            for dx in (60, -60):
-                ms, r0, r1, s0, s1 = drag_slider(page, 0, "explorer-beta", dx)
-                drags.append(ms)
+            for direction in (1, -1):
+                d = bs.drag_slider(page, 0, "explorer-beta", duration_ms=300, steps=8,
+                                   quiet_ms=1000, timeout_ms=30_000, direction=direction,
+                                   fraction=0.15)
+                drags.append(d["release_to_final_ms"])
+                (r0, r1), (s0, s1) = d["readout"], d["src"]
                 if r0 == r1 or s0 == s1:
-                    failures.append(f"drag {dx:+d} px: readout {r0}→{r1}, image changed {s0 != s1}")
+                    failures.append(f"drag {direction:+d}: readout {r0}→{r1}, image changed {s0 != s1}")
             assert not failures, f"{nb.name}: mouse drag did not move the slider: {failures}"
-            result["drag_to_src_ms"] = drags
+            result["drag_release_to_final_ms"] = drags
 
         if nb.name.endswith("_exercises.ipynb"):
             ex_id, shown, expected = learner_answers(page, nb)

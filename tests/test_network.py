@@ -1,12 +1,12 @@
 """The numpy network: gradients by finite differences, training against recorded torch.optim.SGD."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from devtools import record_network_conformance as REC
 from momentum_lib import datasets, network
 
 HERE = Path(__file__).resolve().parent
@@ -14,15 +14,6 @@ DATA = np.load(HERE.parent / "momentum_lib" / "data" / "network_sgd.npz")
 META = json.loads(str(DATA["meta"]))
 
 
-def _recorder():
-    spec = importlib.util.spec_from_file_location("record_network_conformance",
-                                                  HERE / "record_network_conformance.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-REC = _recorder()
 
 
 def _small(seed=1, settings=()):

@@ -1,6 +1,6 @@
 """Greyscale and colour-vision check of the figures: a library for the test and a script.
 
-    python tests/colour_vision.py            # every explorer figure and every stored PNG
+    python -m devtools.colour_vision       # every explorer figure and every stored PNG
 
 Two simulations of what a reader may see:
 
@@ -215,5 +215,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
     sys.exit(main())

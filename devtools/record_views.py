@@ -1,6 +1,6 @@
-"""Screenshots of explorers as a laptop and a projector show them (issue 10, item 5).
+"""Screenshots of explorers as a laptop and a projector show them.
 
-    python tests/record_views.py [NOTEBOOK_STEM ...]     # default: 01_the_problem 05_beta_sensitivity
+    python -m devtools.record_views [NOTEBOOK_STEM ...]   # default: 01_the_problem 05_beta_sensitivity
 
 For each notebook, in JupyterLab (Run All) and in classroom-mode Voila (`make present`):
 a laptop (1366 × 768 CSS px, device pixel ratio 1) and a projector (1920 × 1080 device
@@ -14,8 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import browser_support as bs  # noqa: E402
+import devtools as bs
 
 VIEWS = {"laptop": ({"width": 1366, "height": 768}, 1.0),
          "projector": ({"width": 1280, "height": 720}, 1.5)}
@@ -24,10 +23,8 @@ OUT = bs.ARTIFACTS / "views"
 
 def lab_open(page, server, nb):
     page.goto(server.url(f"/lab/workspaces/views-{nb.stem}/tree/notebooks/{nb.name}"))
-    page.wait_for_function("() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
-                           timeout=120_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    bs.wait_kernel_idle(page, timeout_ms=120_000)
+    bs.lab_menu(page, "Run", "Run All Cells")
     page.wait_for_selector(".momentum-explorer .explorer-figure", timeout=180_000)
     bs.wait_widgets_settled(page)
     bs.wait_explorers_drawn(page)
@@ -65,7 +62,7 @@ def main(stems):
                             page.wait_for_timeout(500)
                             path = OUT / f"{frontend}-{nb.stem}-{view}.png"
                             page.screenshot(path=str(path))
-                            report[path.name] = page.evaluate(bs.EXPLORER_VIEW)
+                            report[path.name] = bs.explorer_views(page)
                             print(path, json.dumps(report[path.name]), flush=True)
                         finally:
                             context.close()

@@ -11,9 +11,9 @@ The tests then replay the numpy training against that file without torch.
 
 Run by hand, never by CI (torch is not a project requirement)::
 
-    python3 -m venv /work/venvs/h12-torch
-    /work/venvs/h12-torch/bin/pip install torch==2.13.0 numpy
-    PYTHONPATH=. /work/venvs/h12-torch/bin/python tests/record_network_conformance.py
+    python3 -m venv ../fwenv
+    ../fwenv/bin/pip install torch==2.13.0 numpy
+    ../fwenv/bin/python -m devtools.record_network_conformance   # from the repository root
 
 (``make conformance-network FWPYTHON=...`` does the last line.) After recording it
 compares the numpy training with the file and prints the largest differences.
@@ -28,8 +28,8 @@ import numpy as np
 
 from momentum_lib import datasets, network
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE.parent / "momentum_lib" / "data" / "network_sgd.npz"
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "momentum_lib" / "data" / "network_sgd.npz"
 HIDDEN, BATCH, STEPS, SEED = 16, 32, 20, 7
 CHECKPOINTS = (1, 5, STEPS)
 FIELDS = ("W1", "b1", "W2", "b2")

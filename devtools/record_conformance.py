@@ -10,9 +10,11 @@ checks every emulation against that file, without needing any framework.
 It is run by hand, never by CI, in an environment that has the frameworks (they
 are not project requirements)::
 
-    python3.11 -m venv /work/fwenv
-    /work/fwenv/bin/pip install torch==2.13.0 keras jax optax   # a CPU build of torch
-    /work/fwenv/bin/python tests/record_conformance.py
+    python3.11 -m venv ../fwenv
+    ../fwenv/bin/pip install torch==2.13.0 keras jax optax   # a CPU build of torch
+    ../fwenv/bin/python -m devtools.record_conformance       # from the repository root
+
+(``make conformance FWPYTHON=../fwenv/bin/python`` does the last line.)
 
 Keras runs on the jax backend (set here) with ``jax_enable_x64`` and floatx
 float64. After recording, the script compares the emulations with what it
@@ -34,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "conformance" / "sgd_trajectories.json"
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "conformance" / "sgd_trajectories.json"
 STEPS = 30
 
 
@@ -273,7 +275,7 @@ def write(path, problems, schedules, runs):
     """JSON, one run per line: small, diffable, and floats round-trip exactly (repr)."""
     head = {
         "about": "Reference SGD trajectories from the real frameworks, float64. "
-                 "Written by tests/record_conformance.py; read by tests/test_frameworks.py.",
+                 "Written by devtools/record_conformance.py; read by tests/test_frameworks.py.",
         "versions": versions(), "dtype": "float64", "steps": STEPS,
         "loss": "f(w) = 0.5 w.H.w - b.w + c sum(log cosh w); sign -1 means the framework "
                 "was handed -f (used with maximize=True)",
@@ -287,7 +289,6 @@ def write(path, problems, schedules, runs):
 
 def compare(data):
     """Largest relative difference, per emulation, between the data and momentum_lib."""
-    sys.path.insert(0, str(HERE.parent))
     from momentum_lib.frameworks import EMULATIONS
 
     worst = {}
@@ -324,7 +325,7 @@ def main():
     problems, schedules, runs = record()
     write(DATA, problems, schedules, runs)
     data = json.loads(DATA.read_text())
-    print(f"wrote {DATA.relative_to(HERE.parent)}: {len(runs)} runs, "
+    print(f"wrote {DATA.relative_to(REPO)}: {len(runs)} runs, "
           f"{DATA.stat().st_size / 1024:.1f} KiB, versions {data['versions']}")
     for name, rel in compare(data).items():
         print(f"  {name:12s} largest relative difference {rel:.3e}")
