@@ -133,7 +133,7 @@ def load(path=KEY_PATH):
         return json.load(f)
 
 
-def build(spec):
+def build(spec, about=""):
     """The stored key from a plain-text spec: hashes and hidden texts.
 
     The spec is ``{"salt": ..., "exercises": [{"id", "title", "kind", "choices" |
@@ -178,13 +178,7 @@ def build(spec):
         stored["solution"] = hide(salt, f"{xid}/solution", ex["solution"])
         exercises.append(stored)
     return {
-        "about": (
-            "Answer key of momentum_lib.exercises. Answers are salted hashes of rounded "
-            "values; texts are compressed and scrambled so that nobody reads a solution "
-            "by accident. This hides spoilers; it is not a secret. Maintainers rebuild it "
-            "from a plain-text spec kept outside the repository with "
-            "`python maintainer/exercise_key.py build SPEC`."
-        ),
+        "about": about,
         "format": 2,
         "salt": salt,
         "exercises": exercises,
