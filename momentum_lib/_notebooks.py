@@ -145,7 +145,7 @@ def read_ledger(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             parts = [p.strip() for p in line.strip().strip("|").split("|")]
-            if not line.lstrip().startswith("|") or len(parts) != 5 or parts[0] in {"#", ""} \
+            if not line.lstrip().startswith("|") or len(parts) not in (5, 6) or parts[0] in {"#", ""} \
                     or set(parts[0]) <= set("-: "):
                 continue
             prose = re.findall(r"`([^`]+)`", parts[3])

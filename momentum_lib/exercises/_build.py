@@ -87,7 +87,7 @@ def _mistakes(ex, texts):
             raise ValueError(f"{ex.id}: '## Keyed option' must be one of {ex.letters}")
         found = [(0, letter, letter) for letter in ex.letters if letter != texts.keyed]
     else:
-        found = [(m.part, m.value, m.name) for m in ex.mistakes(p)]
+        found = [(m.part, m.value, m.name) for m in ex.known_mistakes(p)]
     names = [name for _, _, name in found]
     missing = [n for n in names if n not in texts.feedback]
     extra = [n for n in texts.feedback if n not in names]

@@ -76,7 +76,7 @@ def recognised(ex, answer, p):
     if problem is not None:
         return ""
     values = value if ex.kind == "pair" else (value,)
-    for m in ex.mistakes(p):
+    for m in ex.known_mistakes(p):
         if m.part < len(values) and _close(values[m.part], m.value, ex.tolerance):
             return m.name
     return ""

@@ -182,7 +182,7 @@ def practice_verdict(xid, answer, problem):
             letter = str(answer).strip().lower().strip("()[]").rstrip(").:").strip()
             label = f"chose ({letter}): {ex.options[ex.letters.index(letter)].label}"
         else:
-            label = ex.mistakes(ex.practice)[mistakes[0]].name
+            label = ex.known_mistakes(ex.practice)[mistakes[0]].name
         return ExerciseResult("wrong", clip(f"recognised mistake: {label}"), answer, label)
     return ExerciseResult("wrong", clip(f"{short(answer)} is not within the tolerance"), answer)
 

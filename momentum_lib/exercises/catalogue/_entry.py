@@ -108,6 +108,16 @@ class Exercise:
                    for i, old in enumerate(p["order"])]
         return text + "\n\n" + "\n".join(bullets)
 
+    def known_mistakes(self, p):
+        """The mistakes for the numbers ``p``, less any that the tolerance would accept as right
+        (a rounded value, say, can fall within it for some numbers)."""
+        if self.kind == "choice":
+            return ()
+        answer = self.answer(p)
+        answer = answer if self.kind == "pair" else (answer,)
+        return tuple(m for m in self.mistakes(p)
+                     if not self.tolerance.accepts(m.value, answer[m.part]))
+
     def part_labels(self, p):
         """The names of a pair's two numbers for the numbers ``p``."""
         return [label.format(**p) for label in self.parts]

@@ -115,22 +115,20 @@ EX3 = Exercise(
     stem=lambda p, practice: markdown(
         "### Exercise 3 · Nesterov near the minimum",
         "NAG takes its gradient at the look-ahead point w − η·β·v. The source post argues that near "
-        "the minimum the velocity dies down, v ≈ 0, so NAG's update becomes the same as momentum's "
-        "and the two behave alike there. That premise is one of the things this series corrects. On "
-        "a quadratic (for example ex10's parabola, EMA form), which statement is true near the "
-        "minimum?"),
+        "the minimum the velocity dies down, v ≈ 0, and concludes that NAG's update then becomes the "
+        "same as momentum's, so the two behave alike there. The velocity does die down; the question "
+        "is whether the conclusion follows. On a quadratic (for example ex10's parabola, EMA form), "
+        "which statement is true near the minimum?"),
     practice={"order": list("abcd")}, example='"a"', prompt='a letter, e.g. "a"',
     options=(
-        Option("The two updates become the same, so NAG and momentum approach the minimum at the "
-               "same rate.", "the updates become the same"),
-        Option("NAG converges to a different, flatter minimum than momentum.",
-               "a different minimum"),
-        Option("Only the absolute difference of their updates vanishes: the look-ahead correction "
-               "shrinks in proportion to v, like the step itself, so from the same state NAG's step "
-               "still differs from momentum's by a fixed fraction, and the two converge at different "
-               "rates to the end.", "the relative difference stays"),
-        Option("Near the minimum NAG needs a smaller learning rate than momentum.",
-               "a smaller learning rate near the minimum"),
+        Option("The updates become identical as v → 0, so NAG and momentum approach the minimum at "
+               "one and the same rate.", "the updates become identical"),
+        Option("The look-ahead moves NAG's fixed point, so NAG settles at a slightly different, "
+               "flatter point than momentum.", "a different fixed point"),
+        Option("The gap between the two updates shrinks in proportion to v, as fast as the steps, so "
+               "the rates stay different.", "the gap shrinks with the steps"),
+        Option("Near the minimum NAG needs a smaller learning rate than momentum, or it starts to "
+               "oscillate all over again.", "a smaller learning rate near the minimum"),
     ),
     uses=("04",))
 
@@ -145,15 +143,14 @@ EX4 = Exercise(
         "η, what does momentum do?"),
     practice={"order": list("abcd")}, example='"a"', prompt="a letter",
     options=(
-        Option("It adds them up: the velocity grows to about 1/(1−β) times a typical gradient, so "
-               "training speeds up in every direction.", "it adds the noise up"),
-        Option("It makes neurons that started identical drift apart, so they learn different "
-               "features.", "it breaks symmetry"),
+        Option("It adds the noise up: the velocity grows to about 1/(1−β) times a typical "
+               "gradient, and every step gets larger.", "it adds the noise up"),
+        Option("It makes neurons that started identical drift apart, so that they learn different "
+               "features from the same data.", "it breaks symmetry"),
         Option("It makes training diverge: the velocity keeps old, wrong directions and piles them "
-               "up.", "it diverges"),
-        Option("It averages them: the disagreeing parts largely cancel in the velocity, so the steps "
-               "are smaller and steadier, while the direction the gradients share survives.",
-               "it averages the noise out"),
+               "up from one step to the next.", "it diverges"),
+        Option("It averages the noise out: the disagreeing parts largely cancel in the velocity, "
+               "the shared direction survives.", "it averages the noise out"),
     ),
     uses=("02", "06"))
 
@@ -169,10 +166,12 @@ EX5 = Exercise(
         + "With λ = 0 this is Adam. What does AdamW reduce to when β₁ = 0 and β₂ = 0?"),
     practice={"order": list("abcd")}, example='"b"', prompt="a letter",
     options=(
-        Option("Sign descent with decoupled weight decay: every coordinate moves by η against the "
-               "sign of its gradient, w ← w − η·(sign(g) + λ·w), up to ε.", "sign descent"),
-        Option("Plain SGD with L2 regularisation: w ← w − η·(g + λ·w).", "SGD with L2"),
-        Option("Adam without weight decay: λ has no effect when β₁ = β₂ = 0.", "no weight decay"),
+        Option("Sign descent with decoupled weight decay: w ← w − η·(sign(g) + λ·w) up to ε, each "
+               "coordinate moving by η.", "sign descent"),
+        Option("Plain SGD with L2 regularisation: w ← w − η·(g + λ·w), the decay term added to the "
+               "gradient as usual.", "SGD with L2"),
+        Option("Adam without weight decay: λ has no effect once β₁ = β₂ = 0, so the update is "
+               "w ← w − η·m̂/(√v̂ + ε).", "no weight decay"),
         Option("Normalised gradient descent: w ← w − η·(g/‖g‖ + λ·w), one step of length η for the "
                "whole vector.", "normalised gradient descent"),
     ))

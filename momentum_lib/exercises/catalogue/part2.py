@@ -174,17 +174,18 @@ EX10 = Exercise(
     id="ex10", title=lambda p: "why momentum overshoots more than NAG", kind="choice",
     stem=lambda p, practice: markdown(
         "### Exercise 10 · Why does momentum overshoot more?",
-        "Notebook 04 showed that on the parabola J(w) = ½w² (`problems.parabola()`, curvature 1, "
-        "w₀ = 1) with **η = 1 and β = 0.9** in the EMA form, momentum goes further past the minimum "
-        "than NAG. Which mechanism explains it? Work out where each method takes its gradient at the "
-        "step where w has just crossed 0 (w slightly below 0, v large and positive)."),
+        "Notebook 04 compared the two methods on the parabola J(w) = ½w² (`problems.parabola()`, "
+        "curvature 1, w₀ = 1) at η = 2 and β = 0.9 in the EMA form: momentum went further past the "
+        "minimum than NAG. It does so at **η = 1 and β = 0.9** too, the setting of this exercise "
+        "and the next (the facts at the end print both). Which mechanism explains it? Work out "
+        "where each method takes its gradient at the step where w has just crossed 0 (w slightly "
+        "below 0, v large and positive)."),
     practice={"order": list("abc")}, example='"c"', prompt="a letter",
     options=(
-        Option("NAG's steps are all shorter: its effective learning rate is smaller than "
-               "momentum's.", "NAG's steps are all shorter"),
-        Option("NAG takes its gradient at the look-ahead point w − η·β·v, which lies further past "
-               "the minimum, where the gradient pulls back harder; so NAG brakes sooner.",
-               "NAG's gradient is taken further past the minimum"),
+        Option("NAG's steps are all shorter than momentum's: its effective learning rate is "
+               "smaller, so it builds up less speed.", "NAG's steps are all shorter"),
+        Option("NAG's gradient is taken at w − η·β·v, further past the minimum, where it pulls back "
+               "harder: NAG brakes sooner.", "NAG's gradient is taken further past the minimum"),
         Option("After the crossing the gradient at w still points forward, so momentum's velocity "
                "keeps growing while NAG's does not.", "the gradient still points forward"),
     ),

@@ -27,9 +27,10 @@ EX13 = Exercise(
         "### Exercise 13 · Switching momentum on without changing the effective step",
         f"You train with plain mini-batch SGD at **η = {fmt(p['lr'])}** and like where it ends up. "
         f"Now you switch on momentum with **β = {fmt(p['beta'])} in the PyTorch form** (b ← βb + g, "
-        "w ← w − η·b, as in `torch.optim.SGD`). Which η keeps the long-run, noise-dominated behaviour "
-        "the same, that is, gives the same effective learning rate? Check your value with "
-        "`noise.effective_lr(lr, beta)`."),
+        "w ← w − η·b, as in `torch.optim.SGD`). Which η gives the same effective learning rate "
+        "η/(1 − β)? That rate sets the long-run, noise-dominated behaviour as long as it is small "
+        "against the largest curvature λ (η/(1 − β)·λ ≪ 1; ex14 shows what changes when it is "
+        "not). Check your value with `noise.effective_lr(lr, beta)`."),
     practice={"lr": 0.1, "beta": 0.9}, answer=_ex13_answer,
     mistakes=lambda p: (
         Mistake("η kept unchanged", 0, p["lr"]),
@@ -180,7 +181,9 @@ def _ex16_stem(p, practice):
         f"rates η ∈ {{{etas}}} in one call, "
         f"`practice.train_settings(task, etas, {p['beta']:g}, epochs={p['epochs']})` with `etas` a "
         "numpy array, and read the validation losses after the last epoch, `.val_loss[-1]` (one per "
-        "η). Which η gives the lowest validation loss?"
+        "η). Which η gives the lowest validation loss? Both calls use their default seed 0, for the "
+        "network's starting weights and for the order of the mini-batches, and the answer is for "
+        "seed 0, since with other seeds the best η can differ."
         + (" Then train plain SGD (β = 0) on the grid ten times larger and compare its best η with "
            "your η/(1 − β)." if practice else ""),
     )
