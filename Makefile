@@ -23,7 +23,7 @@ CULL_INTERVAL ?= 60
 CULL := --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) \
         --MappingKernelManager.cull_interval=$(CULL_INTERVAL) --MappingKernelManager.cull_connected=False
 
-.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny bench-browser present conformance conformance-network clean lite
+.PHONY: lab test unit nbval notebooks check-notebooks bench bench-tiny bench-browser present conformance conformance-network clean lite exercises
 
 $(LAB_STAMP): requirements.txt pyproject.toml binder/lab-overrides.json binder/jupyter-server-extension.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ notebooks: $(DEV_STAMP)
 
 check-notebooks: $(DEV_STAMP)
 	$(BIN)/python -m momentum_lib._notebooks check notebooks/*.ipynb
+
+## Regenerate the practice key and the exercises notebook's question cells from the exercise
+## catalogue and maintainer/exercises/, then re-execute that notebook (docs/exercises.md).
+exercises: $(DEV_STAMP)
+	$(BIN)/python -m momentum_lib.exercises._build
+	$(BIN)/python -m momentum_lib._notebooks execute notebooks/*_exercises.ipynb
 
 ## Full-size benchmark; writes benchmarks/results/latest.md.
 bench: $(LAB_STAMP)

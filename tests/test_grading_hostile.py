@@ -1,5 +1,5 @@
-"""Hostile hand-ins and careless teachers, for maintainers: each test is one way a class
-run was broken, stalled, injected or cheated, and asserts that it no longer is.
+"""Hostile hand-ins and careless teachers, for maintainers: each test is one way a class run
+can be broken, stalled, injected or cheated, and asserts that it cannot.
 
 The attacks (the numbers follow the grading guide, docs/grading.md, "What the grader
 holds against"):

@@ -21,16 +21,11 @@ hints and solutions are compressed and scrambled. This protects learners from
 spoilers, not the key from a determined reader: anyone can undo it with
 ``momentum_lib.exercises._key.reveal``.
 
-For teachers: ``python -m momentum_lib.exercises grade PATH...`` runs every
-submitted notebook, each in its own bubblewrap sandbox, and writes a CSV and a
-JSON report (see ``momentum_lib.exercises.grading`` and ``.sandbox``). For marks
-that count, ``variants`` makes one personal notebook per student whose answers
-only the teacher's grader can compute (see ``momentum_lib.exercises.variants``).
-
-For maintainers: the key is built from a plain-text spec kept outside the
-repository by ``maintainer/exercise_key.py`` (not part of the package). The tests
-recompute every answer from the library and the theory and assert that ``check``
-accepts it.
+Every exercise is one entry of ``catalogue`` (its rules, numbers, question and
+answer); the key and notebook 08's question cells are generated from the catalogue
+and the maintainers' texts by ``make exercises`` (see docs/exercises.md). In a
+personal, graded notebook ``recorded`` replaces ``check``. Teachers grade with
+``momentum_lib.grading``, which nothing here imports.
 """
 
 import html
