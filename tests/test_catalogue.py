@@ -37,16 +37,16 @@ def test_notebook_08s_question_cells_are_the_catalogues_byte_for_byte():
 
 
 def test_a_new_entry_gets_its_three_cells_after_the_last_exercise(monkeypatch):
-    ex16 = catalogue.entry("ex16")
-    ex17 = ex16.__class__(**{**ex16.__dict__, "id": "ex17"})
-    monkeypatch.setattr(catalogue, "EXERCISES", (*catalogue.EXERCISES, ex17))
+    last = catalogue.EXERCISES[-1]
+    new_id = f"ex{last.number + 1}"
+    new_entry = last.__class__(**{**last.__dict__, "id": new_id})
+    monkeypatch.setattr(catalogue, "EXERCISES", (*catalogue.EXERCISES, new_entry))
     nb = nbformat.read(_build.notebook_path(), as_version=4)
     new, changed = _build.with_question_cells(nb)
     ids = [c.id for c in new.cells]
-    at = ids.index("ex16-check")
-    assert ids[at + 1: at + 4] == ["ex17-stem", "ex17-answer", "ex17-check"]
-    assert changed == ["ex17-stem", "ex17-answer", "ex17-check"]
-    assert new.cells[at + 3].source == 'check("ex17", answer)'
+    at = ids.index(last.cell_ids()[2])
+    assert ids[at + 1: at + 4] == list(new_entry.cell_ids()) == changed
+    assert new.cells[at + 3].source == f'check("{new_id}", answer)'
 
 
 def test_the_texts_parser_reads_every_section_and_refuses_unknown_ones():
