@@ -334,3 +334,4 @@ def test_the_per_exercise_summary_fits_one_screen():
     lines = report.summary_lines(grades, ids)
     assert len(lines) == 1 + len(ids) and all(len(x) <= 100 for x in lines)
     assert lines[1].split()[:4] == ["ex1", "0/30", "0%", "30×"]
+    assert len({line.index("/") for line in lines[1:]}) == 1          # the columns line up

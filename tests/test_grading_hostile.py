@@ -36,6 +36,7 @@ import nbformat
 import pytest
 
 from momentum_lib.grading import graded, handins, report, results, run, sandbox, variants
+from test_sandbox import _probe   # code in, the fields of its record lines out
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tests" / "sample_submissions"
@@ -273,17 +274,6 @@ def test_memory_outside_the_address_space_is_capped_and_ipc_is_private():
     assert found["dev_writable"] is False
     assert found["host_segment_visible"] is False
     assert found.get("sysv_mb", 0) <= 768, found
-
-
-def _probe(code, **kw):
-    cells = [[1, code]]
-    out = sandbox.run_hand_in(b"{}", "submission.ipynb", cells, timeout=kw.pop("timeout", 120),
-                              budget=kw.pop("budget", 300), **kw)
-    found = {}
-    for e in out.events:
-        for r in e.get("records") or []:
-            found.update(r)
-    return found, out
 
 
 # --- 5. fork bomb ---------------------------------------------------------------------------------
@@ -587,15 +577,7 @@ def test_the_results_file_is_intact_after_the_grader_returned(class_run):
 @pytest.mark.grading
 @pytest.mark.slow
 def test_no_process_of_a_hand_in_survives(class_run):
-    alive = []
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                if MARKER.encode() in Path(f"/proc/{p}/cmdline").read_bytes():
-                    alive.append(p)
-            except OSError:
-                pass
-    assert alive == []
+    assert _marked(MARKER) == []
 
 
 @pytest.mark.grading

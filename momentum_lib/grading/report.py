@@ -123,8 +123,8 @@ def summary_lines(grades, ids):
     for s in class_summary(grades, ids):
         share = f"{100 * s['solved'] / s['hand_ins']:.0f}%" if s["hand_ins"] else "–"
         common = "; ".join(f"{m['count']}× {m['mistake']}" for m in s["common_mistakes"])
-        lines.append(clip(f"{s['exercise']:>5} {s['solved']:>3}/{s['hand_ins']:<3} {share:>4}  "
-                          f"{common}".rstrip(), 100))
+        head = f"{s['exercise']:>5} {s['solved']:>3}/{s['hand_ins']:<3} {share:>4}  "
+        lines.append((head + clip(common, 100 - len(head))).rstrip())
     return lines
 
 

@@ -12,7 +12,7 @@ question which option is keyed) are kept by the maintainers beside the catalogue
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 LETTERS = "abcdefgh"
@@ -76,7 +76,6 @@ class Exercise:
     options: tuple = ()
     draw: Callable | None = None
     shared_answers: bool = False               # many variants share each answer
-    uses: tuple = field(default=())            # notebooks the exercise draws on
 
     @property
     def number(self):

@@ -64,7 +64,7 @@ EX1 = Exercise(
     stem=_ex1_stem, practice={"lr": 0.1, "beta": 0.9, "grads": [0.5, 0.4, 0.3, 0.1, -0.1]},
     answer=_ex1_answer, mistakes=_ex1_mistakes, tolerance=REL,
     parts=("SGD step", "momentum step"), example="(0.5, -0.2)",
-    prompt="(SGD step, momentum step)", draw=_ex1_draw, uses=("03",))
+    prompt="(SGD step, momentum step)", draw=_ex1_draw)
 
 
 # --- ex2 ------------------------------------------------------------------------------------------
@@ -104,8 +104,7 @@ EX2 = Exercise(
     parts=("weight at t = {t1}", "weight at t = {t2}"), example="(0.5, 0.002)",
     prompt="(weight at step {t1}, weight at step {t2})",
     draw=lambda rng: {"beta": grid(rng, 0.8, 0.95, 0.01), "t1": rng.randint(5, 15),
-                      "t2": rng.randint(30, 60)},
-    uses=("02",))
+                      "t2": rng.randint(30, 60)})
 
 
 # --- ex3, ex4, ex5: multiple choice ---------------------------------------------------------------
@@ -129,8 +128,7 @@ EX3 = Exercise(
                "the rates stay different.", "the gap shrinks with the steps"),
         Option("Near the minimum NAG needs a smaller learning rate than momentum, or it starts to "
                "oscillate all over again.", "a smaller learning rate near the minimum"),
-    ),
-    uses=("04",))
+    ))
 
 EX4 = Exercise(
     id="ex4", title=lambda p: "momentum when mini-batch gradients disagree (EMA form)",
@@ -151,8 +149,7 @@ EX4 = Exercise(
                "up from one step to the next.", "it diverges"),
         Option("It averages the noise out: the disagreeing parts largely cancel in the velocity, "
                "the shared direction survives.", "it averages the noise out"),
-    ),
-    uses=("02", "06"))
+    ))
 
 EX5 = Exercise(
     id="ex5", title=lambda p: "AdamW with β₁ = β₂ = 0", kind="choice",

@@ -51,8 +51,7 @@ EX6 = Exercise(
                      f"λ = {fmt(p['lam'])}, EMA form)"),
     kind="number", stem=_ex6_stem, practice={"beta": 0.9, "lam": 3.0},
     answer=_ex6_answer, mistakes=_ex6_mistakes, tolerance=REL,
-    draw=lambda rng: {"beta": grid(rng, 0.8, 0.95, 0.01), "lam": grid(rng, 1.5, 8.0, 0.5)},
-    uses=("04", "05"))
+    draw=lambda rng: {"beta": grid(rng, 0.8, 0.95, 0.01), "lam": grid(rng, 1.5, 8.0, 0.5)})
 
 
 # --- ex7 ------------------------------------------------------------------------------------------
@@ -89,7 +88,7 @@ def _ex7_stem(p, practice):
 EX7 = Exercise(
     id="ex7", title=lambda p: f"the best β for condition number κ = {p['kappa']}", kind="number",
     stem=_ex7_stem, practice={"kappa": 64}, answer=_ex7_answer, mistakes=_ex7_mistakes,
-    tolerance=REL, draw=lambda rng: {"kappa": rng.randint(10, 400)}, uses=("05",))
+    tolerance=REL, draw=lambda rng: {"kappa": rng.randint(10, 400)})
 
 
 # --- ex8 ------------------------------------------------------------------------------------------
@@ -120,8 +119,7 @@ EX8 = Exercise(
     practice={"lr": 0.05, "beta": 0.95}, answer=_ex8_answer, mistakes=_ex8_mistakes,
     tolerance=REL,
     draw=lambda rng: {"lr": grid(rng, 0.01, 0.2, 0.005),
-                      "beta": rng.choice([0.8, 0.85, 0.9, 0.95, 0.98, 0.99])},
-    uses=("02",))
+                      "beta": rng.choice([0.8, 0.85, 0.9, 0.95, 0.98, 0.99])})
 
 
 # --- ex9 ------------------------------------------------------------------------------------------
@@ -164,8 +162,7 @@ EX9 = Exercise(
     practice={"lr": 0.03, "mu": 0.9, "grads": [0.5, 0.4, 0.3]}, answer=_ex9_answer,
     mistakes=_ex9_mistakes, tolerance=REL,
     draw=lambda rng: {"lr": grid(rng, 0.01, 0.1, 0.005), "mu": grid(rng, 0.8, 0.95, 0.01),
-                      "grads": [grid(rng, 0.1, 0.9, 0.05) for _ in range(3)]},
-    uses=("02",))
+                      "grads": [grid(rng, 0.1, 0.9, 0.05) for _ in range(3)]})
 
 
 # --- ex10: multiple choice -----------------------------------------------------------------------
@@ -188,8 +185,7 @@ EX10 = Exercise(
                "harder: NAG brakes sooner.", "NAG's gradient is taken further past the minimum"),
         Option("After the crossing the gradient at w still points forward, so momentum's velocity "
                "keeps growing while NAG's does not.", "the gradient still points forward"),
-    ),
-    uses=("04",))
+    ))
 
 
 # --- ex11 -----------------------------------------------------------------------------------------
@@ -241,8 +237,7 @@ EX11 = Exercise(
     parts=("momentum's lowest w", "NAG's lowest w"), example="(-0.5, -0.2)",
     prompt="(momentum's lowest w, NAG's lowest w)",
     draw=lambda rng: {"lr": rng.choice([0.5, 0.75, 1.0, 1.25, 1.5]),
-                      "beta": grid(rng, 0.85, 0.95, 0.01)},
-    uses=("04",))
+                      "beta": grid(rng, 0.85, 0.95, 0.01)})
 
 
 # --- ex12 -----------------------------------------------------------------------------------------
@@ -277,6 +272,6 @@ EX12 = Exercise(
         "1/(1−β)."),
     practice={"beta": 0.95}, answer=_ex12_answer, mistakes=_ex12_mistakes,
     tolerance=Tolerance("abs", 0.05, "±0.05 steps"),
-    draw=lambda rng: {"beta": grid(rng, 0.8, 0.99, 0.001)}, uses=("02",))
+    draw=lambda rng: {"beta": grid(rng, 0.8, 0.99, 0.001)})
 
 ENTRIES = (EX6, EX7, EX8, EX9, EX10, EX11, EX12)

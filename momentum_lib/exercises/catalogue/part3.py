@@ -40,8 +40,7 @@ EX13 = Exercise(
     ),
     tolerance=REL,
     draw=lambda rng: {"lr": grid(rng, 0.05, 0.5, 0.01),
-                      "beta": rng.choice([0.8, 0.85, 0.9, 0.95, 0.98, 0.99])},
-    uses=("06",))
+                      "beta": rng.choice([0.8, 0.85, 0.9, 0.95, 0.98, 0.99])})
 
 
 # --- ex14 -----------------------------------------------------------------------------------------
@@ -85,8 +84,7 @@ EX14 = Exercise(
     practice={"lam": 2.0, "sigma": 0.5, "lr": 0.05, "beta": 0.9}, answer=_ex14_answer,
     mistakes=_ex14_mistakes, tolerance=REL,
     draw=lambda rng: {"lam": grid(rng, 1.0, 4.0, 0.5), "sigma": grid(rng, 0.2, 1.0, 0.1),
-                      "lr": grid(rng, 0.01, 0.1, 0.01), "beta": rng.choice([0.8, 0.85, 0.9, 0.95])},
-    uses=("06",))
+                      "lr": grid(rng, 0.01, 0.1, 0.01), "beta": rng.choice([0.8, 0.85, 0.9, 0.95])})
 
 
 # --- ex15 -----------------------------------------------------------------------------------------
@@ -121,7 +119,7 @@ EX15 = Exercise(
         "Above which β is heavy ball stable at this effective learning rate? Give the edge value. "
         "(Notebook 07's grid of (η, β) shows where this matters on a real network.)"),
     practice={"eff": 5.0}, answer=_ex15_answer, mistakes=_ex15_mistakes, tolerance=REL,
-    example="0.5", draw=lambda rng: {"eff": grid(rng, 2.5, 12.0, 0.1)}, uses=("05", "07"))
+    example="0.5", draw=lambda rng: {"eff": grid(rng, 2.5, 12.0, 0.1)})
 
 
 # --- ex16 -----------------------------------------------------------------------------------------
@@ -196,6 +194,6 @@ EX16 = Exercise(
     practice={"beta": 0.9, "epochs": 3, "lrs": [0.016, 0.032, 0.064, 0.128, 0.256, 0.512]},
     answer=lambda p: float(p["lrs"][_ex16_best(p)]), mistakes=_ex16_mistakes,
     tolerance=Tolerance("rel", 1e-3, "0.1% (relative), one of the six η's"),
-    draw=_ex16_draw, shared_answers=True, uses=("07",))
+    draw=_ex16_draw, shared_answers=True)
 
 ENTRIES = (EX13, EX14, EX15, EX16)
