@@ -197,7 +197,7 @@ def test_a_class_of_30_honest_hand_ins_scores_in_full_and_cheats_score_0(teacher
 
 
 def test_graded_mistakes_are_recognised_from_the_students_own_numbers(teacher):
-    base, _, secret = teacher
+    _, _, secret = teacher
     grader = graded.Grader(secret, ["s07"])    # alone: no classmate's answer can match
     verdict = graded.Verdict(grader, "s07")
     p = variants.params_for(secret, "s07")
