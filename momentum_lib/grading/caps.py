@@ -5,7 +5,8 @@ nothing for root, and memory kept in tmpfs files, System V segments or memfds is
 address space. A control group does bound the whole: every process a hand-in starts
 is in its group, ``pids.max`` caps how many there are (a fork bomb meets it),
 ``memory`` caps the memory they use, page cache and tmpfs included, and the CPU
-controller gives the group the share of one process and at most one core, so a
+controller gives the group the share of two processes (the runner and the kernel
+it drives) and at most one core, whatever the number of processes in it, so a
 spinning hand-in cannot starve the machine.
 
 What works where (``plan()`` picks the first):
@@ -122,6 +123,7 @@ class Group:
             _write(path / "memory.max", memory)
             _write(path / "memory.swap.max", 0, optional=True)
             _write(path / "cpu.max", f"{quota} 100000", optional=True)
+            _write(path / "cpu.weight", 2 * 100, optional=True)
         else:
             bases = _v1_bases()
             for c in V1_CONTROLLERS:
@@ -133,6 +135,7 @@ class Group:
             _write(mem / "memory.memsw.limit_in_bytes", memory, optional=True)
             _write(cpu / "cpu.cfs_period_us", 100_000, optional=True)
             _write(cpu / "cpu.cfs_quota_us", quota, optional=True)
+            _write(cpu / "cpu.shares", 2 * 1024, optional=True)
 
     def wrap(self, cmd):
         """``cmd`` started inside this group: a shell joins it, then execs ``cmd``."""
