@@ -66,6 +66,7 @@ def test_the_samples_answer_the_first_twelve_exercises():
 
 
 @pytest.mark.grading
+@pytest.mark.slow
 @needs_bwrap
 def test_every_sample_gets_its_statuses(graded):
     grades, _, _, _ = graded
@@ -76,6 +77,7 @@ def test_every_sample_gets_its_statuses(graded):
 
 
 @pytest.mark.grading
+@pytest.mark.slow
 @needs_bwrap
 def test_the_csv_has_a_status_and_a_reason_per_exercise(graded):
     _, text, _, _ = graded
@@ -93,6 +95,7 @@ def test_the_csv_has_a_status_and_a_reason_per_exercise(graded):
 
 
 @pytest.mark.grading
+@pytest.mark.slow
 @needs_bwrap
 def test_the_json_has_the_class_summary_with_recognised_mistakes(graded):
     _, _, data, printed = graded
@@ -111,6 +114,7 @@ def test_the_json_has_the_class_summary_with_recognised_mistakes(graded):
 
 
 @pytest.mark.grading
+@pytest.mark.slow
 @needs_bwrap
 def test_the_printed_table_shows_every_status(graded):
     _, _, _, printed = graded

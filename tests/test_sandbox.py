@@ -104,6 +104,7 @@ def test_limits_on_file_size_disk_and_memory(view):
 
 
 @pytest.mark.grading
+@pytest.mark.slow
 @needs_bwrap
 def test_the_budget_stops_a_hand_in_and_every_process_it_started():
     marker = "SANDBOX_BUDGET_MARKER_51c2"
