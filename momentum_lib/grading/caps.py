@@ -113,9 +113,17 @@ class Group:
     def __init__(self, kind, name, limits=None):
         lim = dict(DEFAULTS, **(limits or {}))
         self.kind, self.limits, self.paths = kind, lim, []
+        try:
+            self._create(name)
+        except BaseException:
+            self.close()    # no half-made group is left behind
+            raise
+
+    def _create(self, name):
+        lim = self.limits
         memory = int(lim["memory_mb"]) * 1024 * 1024
         quota = int(100_000 * float(lim["cpus"]))
-        if kind == "v2":
+        if self.kind == "v2":
             path = _v2_base() / name
             path.mkdir()
             self.paths = [path]
@@ -167,6 +175,8 @@ class Group:
 
     def kill(self, patience=10.0):
         """SIGKILL every process of the group until it is empty (frozen first where possible)."""
+        if len(self.paths) < (1 if self.kind == "v2" else len(V1_CONTROLLERS)):
+            return   # not made whole: nothing can run in it
         deadline = time.monotonic() + patience
         if self.kind == "v2" and (self.paths[0] / "cgroup.kill").exists():
             _write(self.paths[0] / "cgroup.kill", 1, optional=True)

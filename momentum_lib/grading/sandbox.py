@@ -281,15 +281,16 @@ def _command(notebook_bytes, notebook_name, job, lim, sandbox, caps_kind):
                    MOMENTUM_EXERCISES_GRADING="1", MPLBACKEND="Agg")
         cmd = [sys.executable, "-m", "momentum_lib.grading._runner", str(job_path)]
         return cmd, env, (), workdir, [], workdir, None
-    nb_r, nb_w = os.pipe()
-    job_r, job_w = os.pipe()
     if caps_kind == "nproc":
         lim = dict(lim, nproc=caps.nproc_limit(lim["processes"]))
-    cmd = bwrap_command(notebook_name, nb_r, job_r, lim)
     if caps_kind in ("v1", "v2"):
         group = caps.Group(caps_kind, f"momentum-{os.getpid()}-{next(_GROUP_NAMES)}", {
             "processes": lim["processes"], "cpus": lim["cpus"],
             "memory_mb": lim["total_memory_mb"] or lim["memory_mb"]})
+    nb_r, nb_w = os.pipe()
+    job_r, job_w = os.pipe()
+    cmd = bwrap_command(notebook_name, nb_r, job_r, lim)
+    if group is not None:
         cmd = group.wrap(cmd)
     feed = [(nb_w, notebook_bytes), (job_w, json.dumps(job).encode("utf-8"))]
     return cmd, {"PATH": "/usr/bin:/bin"}, (nb_r, job_r), "/", feed, None, group
@@ -393,7 +394,7 @@ def self_test():
     bw = bwrap_path()
     if bw is None:
         return False, ("bubblewrap (bwrap) is not installed: `apt-get install bubblewrap`, or run "
-                       "the grader in Docker (see the README), or pass --no-sandbox")
+                       "the grader in Docker (see docs/grading.md), or pass --no-sandbox")
     cmd = [bw, "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent",
            "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "/bin/true"]
     try:
