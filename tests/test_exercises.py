@@ -533,3 +533,18 @@ def test_the_teachers_command_lists_the_exercises():
     bad = subprocess.run([sys.executable, "-m", "momentum_lib.grading", "key-export", "spec.json"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_ex16s_solution_states_the_losses_the_library_computes():
+    from momentum_lib import practice
+    from momentum_lib.exercises.catalogue import part3
+
+    p = catalogue.entry("ex16").practice
+    val = part3.ex16_losses(p)
+    sol = str(solution("ex16"))
+    assert ", ".join(f"{v:.3f}" for v in val) + ": the lowest" in sol
+    sgd = practice.train_settings(practice.digits_task(), np.array(p["lrs"]) * 10, 0.0,
+                                  epochs=p["epochs"]).val_loss[-1]
+    best = int(np.nanargmin(sgd))
+    assert f"η/(1 − β) = {p['lrs'][best] * 10:g} is where plain SGD" in sol
+    assert f"validation loss {sgd[best]:.3f} against {np.nanmin(val):.3f}" in sol
