@@ -50,7 +50,7 @@ XDIST ?= -n 3 --dist loadfile
 
 .PHONY: lab test unit slow browser grading nbval notebooks check-notebooks bench bench-tiny \
         bench-browser speed present conformance conformance-network lock clean lite \
-        test-browser-versions
+        test-browser-versions exercises
 
 $(LAB_STAMP): requirements.txt requirements.in pyproject.toml binder/lab-overrides.json binder/jupyter-server-extension.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -110,6 +110,12 @@ lock: $(DEV_STAMP)
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
 	$(PIP_COMPILE) --constraint requirements.txt --output-file requirements-dev.txt requirements-dev.in
 	$(PIP_COMPILE) --output-file lite/requirements-browser-versions.txt lite/requirements-browser-versions.in
+
+## Regenerate the practice key and the exercises notebook's question cells from the exercise
+## catalogue and maintainer/exercises/, then re-execute that notebook (docs/exercises.md).
+exercises: $(DEV_STAMP)
+	$(BIN)/python -m momentum_lib.exercises._build
+	$(BIN)/python -m momentum_lib._notebooks execute notebooks/*_exercises.ipynb
 
 ## Full-size benchmark; writes benchmarks/results/latest.md.
 bench: $(LAB_STAMP)

@@ -7,14 +7,15 @@ lines (the runner forwards every JSON object appended to the record file).
 import json
 import os
 import socket
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from momentum_lib.exercises import sandbox
+from momentum_lib.grading import caps, sandbox
 
-pytestmark = pytest.mark.skipif(not sandbox.self_test()[0], reason="bubblewrap cannot run here")
+needs_bwrap = pytest.mark.skipif(not sandbox.self_test()[0], reason="bubblewrap cannot run here")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,6 +34,8 @@ def _probe(code, **kw):
 
 @pytest.fixture(scope="module")
 def view():
+    if not sandbox.self_test()[0]:
+        pytest.skip("bubblewrap cannot run here")
     os.environ["TEACHER_TOKEN"] = "do-not-leak"
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
@@ -72,6 +75,7 @@ report(root=sorted(os.listdir('/')), cwd=os.getcwd(), home=sorted(os.listdir('.'
     return found
 
 
+@pytest.mark.grading
 def test_a_hand_in_sees_only_its_own_copy_and_the_system(view):
     assert view["cwd"] == "/home/student" and view["home"] == ["submission.ipynb"]
     # the teacher's files are not there (a virtual environment inside the checkout is mounted
@@ -82,20 +86,26 @@ def test_a_hand_in_sees_only_its_own_copy_and_the_system(view):
     assert view["hostname"] == "grading"
 
 
+@pytest.mark.grading
 def test_no_network_not_even_the_hosts_loopback(view):
     assert not view["net"] and not view["host"]
 
 
+@pytest.mark.grading
 def test_its_own_processes_only(view):
     assert view["pids"] < 10                      # bwrap's init, the runner, the kernel
 
 
+@pytest.mark.grading
 def test_limits_on_file_size_disk_and_memory(view):
     assert not view["big_file"]                   # 40 MB > the 32 MB file limit
     assert not view["full_home"]                  # 90 MB > the 64 MB home
     assert not view["alloc"]                      # 4 GB > the 3 GB address space
 
 
+@pytest.mark.grading
+@pytest.mark.slow
+@needs_bwrap
 def test_the_budget_stops_a_hand_in_and_every_process_it_started():
     marker = "SANDBOX_BUDGET_MARKER_51c2"
     code = (f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, '-c', "
@@ -122,6 +132,31 @@ def test_the_command_is_what_the_docs_say():
         assert flag in cmd
     assert cmd[0] == "prlimit" and any(a.startswith("--as=") for a in cmd)
     assert json.dumps(cmd)  # plain strings only
+    # a private, size-limited /dev/shm, and the rest of /dev read-only, after /dev is made
+    dev, shm = cmd.index("/dev"), cmd.index("/dev/shm")
+    assert cmd[shm - 1] == "--tmpfs" and cmd[shm - 3] == "--size" and dev < shm
+    assert cmd.index("--remount-ro") > shm and cmd[cmd.index("--remount-ro") + 1] == "/dev"
+
+
+def test_this_machine_caps_each_hand_in_with_a_control_group():
+    """Root on a cgroup v1/v2 hybrid here: the v1 pids, memory, cpu and freezer hierarchies."""
+    kind, why = caps.plan()
+    assert kind in ("v1", "v2"), why
+
+
+def test_a_control_group_starts_its_command_inside_and_is_removed(tmp_path):
+    kind, _ = caps.plan()
+    if kind not in ("v1", "v2"):
+        pytest.skip("no writable control group here")
+    group = caps.Group(kind, f"momentum-test-{os.getpid()}", {"processes": 64})
+    try:
+        out = subprocess.run(group.wrap(["/bin/sh", "-c", "cat /proc/self/cgroup"]),
+                             capture_output=True, text=True, timeout=60).stdout
+        assert group.paths[0].name in out
+        assert (group.paths[0] / "pids.max").read_text().strip() == "64"
+    finally:
+        group.close()
+    assert not any(p.exists() for p in group.paths)
 
 
 def test_an_old_bubblewrap_gets_no_tmpfs_size_option(monkeypatch):
@@ -131,6 +166,8 @@ def test_an_old_bubblewrap_gets_no_tmpfs_size_option(monkeypatch):
     assert "--size" in sandbox.bwrap_command("n.ipynb", 5, 6, bwrap="/new/bwrap")
 
 
+@pytest.mark.grading
+@needs_bwrap
 def test_flooding_the_channel_back_stops_that_hand_in_only():
     code = ("import os\nrunner = next(p for p in os.listdir('/proc') if p.isdigit() and\n"
             "    b'_runner' in open(f'/proc/{p}/cmdline', 'rb').read())\n"
@@ -145,6 +182,6 @@ def test_flooding_the_channel_back_stops_that_hand_in_only():
 def test_the_scratch_tmpfs_is_mounted_before_python_so_a_venv_under_tmp_stays_visible():
     # bwrap mounts in order: a tmpfs on /tmp after the binds would hide a checkout's venv in /tmp
     cmd = sandbox.bwrap_command("submission.ipynb", 3, 4)
-    tmpfs = [i for i, arg in enumerate(cmd) if arg == "--tmpfs"]
+    tmpfs = [i for i, arg in enumerate(cmd) if arg == "--tmpfs" and cmd[i + 1] in ("/tmp", sandbox.HOME)]
     binds = [i for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--ro-bind-try", "--symlink")]
     assert tmpfs and binds and max(tmpfs) < min(binds)

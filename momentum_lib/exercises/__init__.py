@@ -21,16 +21,11 @@ hints and solutions are compressed and scrambled. This protects learners from
 spoilers, not the key from a determined reader: anyone can undo it with
 ``momentum_lib.exercises._key.reveal``.
 
-For teachers: ``python -m momentum_lib.exercises grade PATH...`` runs every
-submitted notebook, each in its own bubblewrap sandbox, and writes a CSV and a
-JSON report (see ``momentum_lib.exercises.grading`` and ``.sandbox``). For marks
-that count, ``variants`` makes one personal notebook per student whose answers
-only the teacher's grader can compute (see ``momentum_lib.exercises.variants``).
-
-For maintainers: the key is built from a plain-text spec kept outside the
-repository by ``maintainer/exercise_key.py`` (not part of the package). The tests
-recompute every answer from the library and the theory and assert that ``check``
-accepts it.
+Every exercise is one entry of ``catalogue`` (its rules, numbers, question and
+answer); the key and notebook 08's question cells are generated from the catalogue
+and the maintainers' texts by ``make exercises`` (see docs/exercises.md). In a
+personal, graded notebook ``recorded`` replaces ``check``. Teachers grade with
+``momentum_lib.grading``, which nothing here imports.
 """
 
 import html
@@ -197,7 +192,7 @@ def _read(ex, answer):
 
 
 def _grade_part(ex, part, x, salt):
-    """(correct?, feedback lines) for one number or letter."""
+    """(correct?, [(mistake index, feedback)]) for one number or letter."""
     xid = ex["id"]
     if ex["kind"] == "choice":
         found = {_key.digest(salt, xid, part, x): x}
@@ -210,12 +205,11 @@ def _grade_part(ex, part, x, salt):
     answer = ex["answer"][part]
     if answer in found and close(answer):
         return True, []
-    feedback = [
-        _key.reveal(salt, f"{xid}/mistake/{i}", m["feedback"])
+    return False, [
+        (i, _key.reveal(salt, f"{xid}/mistake/{i}", m["feedback"]))
         for i, m in enumerate(ex["mistakes"])
         if m["part"] == part and m["hash"] in found and close(m["hash"])
     ]
-    return False, feedback
 
 
 def _record(exercise_id, value, problem, event="check"):
@@ -323,9 +317,9 @@ def _verdict(ex, value):
         for p, (ok, feedback) in enumerate(graded):
             label = ex["parts"][p]
             lines.append(f"{label}: {'✔ right' if ok else '✘ not yet'}")
-            lines += [f"{label}: {f}" for f in feedback]
+            lines += [f"{label}: {f}" for _, f in feedback]
     else:
-        lines += graded[0][1]
+        lines += [f for _, f in graded[0][1]]
     if ex["kind"] != "choice" and not any(graded[p][1] for p in range(len(graded))):
         lines.append(f"Accepted: {tolerance(xid)}.")
     lines.append(f"Ask for a hint with `hint(\"{xid}\")`; `solution(\"{xid}\")` shows the "
@@ -335,7 +329,7 @@ def _verdict(ex, value):
 
 
 def _verdict_parts(exercise_id, answer):
-    """(correct?, [targeted feedback]) for a recorded answer: used by the class grader."""
+    """(correct?, [indices of the recognised mistakes]) for a recorded answer: for the grader."""
     ex = _exercise(exercise_id)
     if ex is None:
         raise ValueError(f"unknown exercise {exercise_id!r}")
@@ -345,7 +339,7 @@ def _verdict_parts(exercise_id, answer):
     salt = _key_data()["salt"]
     values = value if ex["kind"] == "pair" else (value,)
     graded = [_grade_part(ex, p, x, salt) for p, x in enumerate(values)]
-    return all(ok for ok, _ in graded), [f for _, fb in graded for f in fb]
+    return all(ok for ok, _ in graded), [i for _, found in graded for i, _ in found]
 
 
 _hints_given = {}  # exercise id -> hints shown so far (the only state kept here)

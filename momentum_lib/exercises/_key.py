@@ -23,11 +23,10 @@ base64-encoded: unreadable by accident, not secret. Anyone determined can call
 ``reveal`` or simply try all the letters; this protects learners from spoilers,
 not the key from a determined reader.
 
-The key does not carry its own source: the editable plain-text spec (answers,
-mistakes, texts) is kept by the maintainers outside the repository, and
-``maintainer/exercise_key.py build SPEC`` (outside the package, so not part of a
-learner's install) turns it into ``key.json``, byte for byte reproducibly. Graded
-classes do not use this key at all: see ``momentum_lib.exercises.variants``.
+The key is generated, byte for byte reproducibly, from the exercise catalogue and
+the maintainers' texts (``momentum_lib.exercises._build``, run by ``make
+exercises``); it does not carry them. Graded classes do not use this key for their
+numeric answers: see ``momentum_lib.grading.variants``.
 """
 
 import base64
@@ -133,8 +132,9 @@ def load(path=KEY_PATH):
         return json.load(f)
 
 
-def build(spec):
-    """The stored key from a plain-text spec: hashes and hidden texts.
+def build(spec, about=""):
+    """The stored key from a spec (``_build.spec_of`` makes one per exercise): hashes and
+    hidden texts.
 
     The spec is ``{"salt": ..., "exercises": [{"id", "title", "kind", "choices" |
     "tolerance" + "tolerance_text", "parts" (pairs), "example", "answer",
@@ -178,13 +178,7 @@ def build(spec):
         stored["solution"] = hide(salt, f"{xid}/solution", ex["solution"])
         exercises.append(stored)
     return {
-        "about": (
-            "Answer key of momentum_lib.exercises. Answers are salted hashes of rounded "
-            "values; texts are compressed and scrambled so that nobody reads a solution "
-            "by accident. This hides spoilers; it is not a secret. Maintainers rebuild it "
-            "from a plain-text spec kept outside the repository with "
-            "`python maintainer/exercise_key.py build SPEC`."
-        ),
+        "about": about,
         "format": 2,
         "salt": salt,
         "exercises": exercises,

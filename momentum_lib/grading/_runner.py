@@ -1,6 +1,6 @@
 """Runs one hand-in's code cells in a fresh kernel; meant to run inside the sandbox.
 
-    python -m momentum_lib.exercises._runner JOB.json
+    python -m momentum_lib.grading._runner JOB.json
 
 JOB.json: {"cells": [[index, source], ...], "timeout": seconds, "record": path,
 "kernel": name}. The runner executes the cells one by one and writes one JSON line
@@ -112,7 +112,7 @@ def run(job):
         startup_timeout=240,
         resources={"metadata": {"path": os.getcwd()}},
     )
-    client.log = logging.getLogger("momentum_lib.exercises.runner")
+    client.log = logging.getLogger("momentum_lib.grading.runner")
     client.log.setLevel(logging.CRITICAL)
     client.on_cell_executed = lambda cell, cell_index, execute_reply: last.update(
         reply=execute_reply)

@@ -19,13 +19,17 @@ sandboxing tool built on Linux namespaces (the one Flatpak uses):
   (memory), CPU seconds, size of any file written, open files; plus a wall-clock
   budget per hand-in enforced by the grader, and a cap on what the grader reads
   back. Cell outputs are discarded inside the sandbox.
+* **caps on the whole hand-in** (``caps``): a control group per hand-in caps its
+  number of processes, its memory (tmpfs files and shared memory included) and its
+  CPU share; ``/dev/shm`` is a private tmpfs of its own size and the rest of ``/dev``
+  is read-only; System V IPC is private (``--unshare-ipc``) and dies with the run.
 * **the channel back**: the runner's standard output, a pipe that exists only for
   this run. The grader reads at most ``MAX_CHANNEL_BYTES`` from it and re-checks
   every recorded answer in its own process, so a hand-in can only ever change its
   own row.
 
 Without bubblewrap (macOS, Windows, or a Linux without user namespaces) run the
-grader inside Docker instead (see the README), or pass ``--no-sandbox`` knowing
+grader inside Docker instead (see docs/grading.md), or pass ``--no-sandbox`` knowing
 that the hand-ins then run with your rights.
 """
 
@@ -48,10 +52,13 @@ RECORD = "/tmp/momentum-record.jsonl"
 LIB_MOUNT = "/opt/momentum"
 
 DEFAULT_LIMITS = {
-    "memory_mb": 3072,      # address space per process
-    "disk_mb": 64,          # the sandbox's home and /tmp (tmpfs, each)
+    "memory_mb": 3072,      # address space per process, and memory of the whole hand-in
+    "disk_mb": 64,          # the sandbox's home, /tmp and /dev/shm (tmpfs, each)
     "file_mb": 32,          # largest file a process may write
     "open_files": 256,
+    "processes": 512,       # processes and threads of the whole hand-in
+    "cpus": 1.0,            # cores the whole hand-in may use at once
+    "total_memory_mb": None,  # memory of the whole hand-in (default: memory_mb)
 }
 
 _ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
@@ -121,6 +128,8 @@ def bwrap_command(notebook_name, nb_fd, job_fd, limits=None, bwrap=None):
            f"--nofile={lim['open_files']}"]
     if lim.get("cpu_s"):
         cmd.append(f"--cpu={int(lim['cpu_s'])}")
+    if lim.get("nproc"):
+        cmd.append(f"--nproc={int(lim['nproc'])}")
     cmd += ["--", bwrap or bwrap_path() or BWRAP,
             "--die-with-parent", "--new-session",
             "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
@@ -144,13 +153,33 @@ def bwrap_command(notebook_name, nb_fd, job_fd, limits=None, bwrap=None):
         cmd += ["--ro-bind", root, root]
     cmd += ["--ro-bind", _lib_dir(), f"{LIB_MOUNT}/momentum_lib",
             "--proc", "/proc", "--dev", "/dev"]
+    # a private /dev/shm of its own size; the rest of /dev (a tmpfs without a size) read-only
+    cmd += (["--size", str(lim["disk_mb"] * mb)] if sized else []) + ["--tmpfs", "/dev/shm"]
+    cmd += ["--remount-ro", "/dev"]
     cmd += ["--file", str(nb_fd), f"{HOME}/{notebook_name}",
             "--file", str(job_fd), "/tmp/job.json",
             "--chdir", HOME]
     for key, value in sandbox_env(lim).items():
         cmd += ["--setenv", key, value]
-    cmd += ["--", sys.executable, "-m", "momentum_lib.exercises._runner", "/tmp/job.json"]
+    cmd += ["--", sys.executable, "-m", "momentum_lib.grading._runner", "/tmp/job.json"]
     return cmd
+
+
+def mounted_paths():
+    """The host folders a sandbox sees (read-only): the system, Python, momentum_lib, /etc files."""
+    paths = [Path(p) for p in ("/usr", "/bin", "/lib", "/lib64", "/sbin")]
+    paths += [Path("/etc") / name for name in _ETC]
+    paths += [Path(r) for r in _python_roots()] + [Path(_lib_dir())]
+    return [Path(os.path.realpath(p)) for p in paths if os.path.lexists(p)]
+
+
+def exposed(path):
+    """The mounted folder that makes ``path`` visible inside every sandbox, or None."""
+    real = Path(os.path.realpath(path))
+    for mounted in mounted_paths():
+        if real == mounted or mounted in real.parents:
+            return mounted
+    return None
 
 
 class Outcome:
@@ -159,6 +188,7 @@ class Outcome:
     def __init__(self):
         self.events, self.ended, self.killed, self.problem = [], False, None, None
         self.returncode, self.seconds, self.stderr = None, 0.0, ""
+        self.caps_notes = []
 
 
 def _reader(stream, outcome, cap, lock, done):
@@ -216,71 +246,131 @@ def _kill_group(proc):
         pass
 
 
+_LIVE = set()            # the process groups of the runs in progress (for stop_all)
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+_GROUP_NAMES = iter(range(1, 1 << 62))
+
+
+def stop_all():
+    """Kill every hand-in run in progress: the grader was interrupted. Each of those runs
+    then raises KeyboardInterrupt instead of returning a result (until ``resume()``)."""
+    _STOPPING.set()
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for proc in live:
+        _kill_group(proc)
+
+
+def resume():
+    _STOPPING.clear()
+
+
+def _command(notebook_bytes, notebook_name, job, lim, sandbox, caps_kind):
+    """(cmd, env, pass_fds, cwd, feed, workdir, group) for one run."""
+    from . import caps
+
+    group = None
+    if not sandbox:
+        workdir = tempfile.mkdtemp(prefix="momentum-grade-")
+        Path(workdir, notebook_name).write_bytes(notebook_bytes)
+        job_path = Path(workdir, ".job.json")
+        record = str(Path(workdir, ".record.jsonl"))
+        job_path.write_text(json.dumps(dict(job, record=record)), encoding="utf-8")
+        env = dict(os.environ, MOMENTUM_EXERCISES_RECORD=record,
+                   MOMENTUM_EXERCISES_GRADING="1", MPLBACKEND="Agg")
+        cmd = [sys.executable, "-m", "momentum_lib.grading._runner", str(job_path)]
+        return cmd, env, (), workdir, [], workdir, None
+    if caps_kind == "nproc":
+        lim = dict(lim, nproc=caps.nproc_limit(lim["processes"]))
+    if caps_kind in ("v1", "v2"):
+        group = caps.Group(caps_kind, f"momentum-{os.getpid()}-{next(_GROUP_NAMES)}", {
+            "processes": lim["processes"], "cpus": lim["cpus"],
+            "memory_mb": lim["total_memory_mb"] or lim["memory_mb"]})
+    nb_r, nb_w = os.pipe()
+    job_r, job_w = os.pipe()
+    cmd = bwrap_command(notebook_name, nb_r, job_r, lim)
+    if group is not None:
+        cmd = group.wrap(cmd)
+    feed = [(nb_w, notebook_bytes), (job_w, json.dumps(job).encode("utf-8"))]
+    return cmd, {"PATH": "/usr/bin:/bin"}, (nb_r, job_r), "/", feed, None, group
+
+
 def run_hand_in(notebook_bytes, notebook_name, cells, *, timeout, budget, kernel_name="python3",
-                sandbox=True, limits=None):
-    """Run ``cells`` ([(index, source)]) of one hand-in; return an ``Outcome``. Never raises."""
+                sandbox=True, limits=None, caps_kind=None):
+    """Run ``cells`` ([(index, source)]) of one hand-in; return an ``Outcome``. Never raises
+    but KeyboardInterrupt, after which nothing of the run is left.
+
+    ``caps_kind`` is ``caps.plan()[0]``, asked once per class run (default: asked here).
+    """
+    from . import caps
+
     outcome = Outcome()
     lim = dict(DEFAULT_LIMITS, **(limits or {}))
     lim.setdefault("cpu_s", int(budget) + 30)
     job = {"cells": cells, "timeout": timeout, "record": RECORD, "kernel": kernel_name}
     start = time.monotonic()
-    workdir = None
+    proc = workdir = group = None
+    if _STOPPING.is_set():
+        raise KeyboardInterrupt("the grader was interrupted")
     try:
-        if sandbox:
-            nb_r, nb_w = os.pipe()
-            job_r, job_w = os.pipe()
-            cmd = bwrap_command(notebook_name, nb_r, job_r, lim)
-            env = {"PATH": "/usr/bin:/bin"}
-            pass_fds = (nb_r, job_r)
-            cwd = "/"
-        else:
-            workdir = tempfile.mkdtemp(prefix="momentum-grade-")
-            Path(workdir, notebook_name).write_bytes(notebook_bytes)
-            job_path = Path(workdir, ".job.json")
-            record = str(Path(workdir, ".record.jsonl"))
-            job["record"] = record
-            job_path.write_text(json.dumps(job), encoding="utf-8")
-            env = dict(os.environ, MOMENTUM_EXERCISES_RECORD=record,
-                       MOMENTUM_EXERCISES_GRADING="1", MPLBACKEND="Agg")
-            cmd = [sys.executable, "-m", "momentum_lib.exercises._runner", str(job_path)]
-            pass_fds, cwd = (), workdir
+        if sandbox and caps_kind is None:
+            caps_kind = caps.plan()[0]
+        cmd, env, pass_fds, cwd, feed, workdir, group = _command(
+            notebook_bytes, notebook_name, job, lim, sandbox, caps_kind)
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env, cwd=cwd, pass_fds=pass_fds,
                                 start_new_session=True)
-        if sandbox:
-            os.close(nb_r)
-            os.close(job_r)
-            # bwrap copies both pipes into the sandbox before it runs anything
-            feeder = threading.Thread(target=_feed, args=(
-                [(nb_w, notebook_bytes), (job_w, json.dumps(job).encode("utf-8"))],), daemon=True)
-            feeder.start()
-        lock, done, err = threading.Lock(), threading.Event(), []
-        t_out = threading.Thread(target=_reader, args=(proc.stdout, outcome, MAX_CHANNEL_BYTES,
-                                                       lock, done), daemon=True)
-        t_err = threading.Thread(target=_drain, args=(proc.stderr, 4000, err), daemon=True)
-        t_out.start()
-        t_err.start()
-        finished = done.wait(timeout=budget)
-        if not finished:
-            outcome.killed = f"stopped after the notebook's budget of {budget:g} s"
-        elif outcome.problem:
-            outcome.killed = outcome.problem
-        _kill_group(proc)  # whatever is left of this hand-in goes now
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        t_out.join(timeout=5)
-        t_err.join(timeout=5)
-        outcome.returncode = proc.returncode
-        outcome.stderr = err[0] if err else ""
+        with _LIVE_LOCK:
+            _LIVE.add(proc)
+        for fd in pass_fds:
+            os.close(fd)
+        if feed:   # bwrap copies both pipes into the sandbox before it runs anything
+            threading.Thread(target=_feed, args=(feed,), daemon=True).start()
+        _watch(proc, outcome, budget)
     except Exception as error:  # noqa: BLE001
         outcome.killed = outcome.killed or f"could not run the hand-in: {type(error).__name__}: {error}"
     finally:
+        if proc is not None:
+            _kill_group(proc)
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
+        if group is not None:
+            group.kill()
+            outcome.caps_notes = group.findings()
+            group.close()
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
+    if _STOPPING.is_set():
+        raise KeyboardInterrupt("the grader was interrupted")
     outcome.seconds = time.monotonic() - start
     return outcome
+
+
+def _watch(proc, outcome, budget):
+    """Read the run's events until it ends or its budget is spent; then end what is left."""
+    lock, done, err = threading.Lock(), threading.Event(), []
+    t_out = threading.Thread(target=_reader, args=(proc.stdout, outcome, MAX_CHANNEL_BYTES,
+                                                   lock, done), daemon=True)
+    t_err = threading.Thread(target=_drain, args=(proc.stderr, 4000, err), daemon=True)
+    t_out.start()
+    t_err.start()
+    deadline = time.monotonic() + budget
+    while not done.wait(timeout=min(1.0, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            outcome.killed = f"stopped after the notebook's budget of {budget:g} s"
+            break
+    if not outcome.killed and outcome.problem:
+        outcome.killed = outcome.problem
+    _kill_group(proc)  # whatever is left of this hand-in goes now
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pass
+    t_out.join(timeout=5)
+    t_err.join(timeout=5)
+    outcome.returncode = proc.returncode
+    outcome.stderr = err[0] if err else ""
 
 
 def _feed(pairs):
@@ -304,7 +394,7 @@ def self_test():
     bw = bwrap_path()
     if bw is None:
         return False, ("bubblewrap (bwrap) is not installed: `apt-get install bubblewrap`, or run "
-                       "the grader in Docker (see the README), or pass --no-sandbox")
+                       "the grader in Docker (see docs/grading.md), or pass --no-sandbox")
     cmd = [bw, "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent",
            "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "/bin/true"]
     try:
