@@ -14,7 +14,7 @@ PACKAGE = pathlib.Path(_randomness.__file__).resolve().parent
 NOT_EXPERIMENTS = {
     "momentum_lib.datasets.digits": "the train/validation split is part of the task, fixed by its seed",
     "momentum_lib.noise.least_squares": "the synthetic data set is part of the problem, fixed by its seed",
-    "momentum_lib.exercises.variants.params_for": "which variant of an exercise a student gets",
+    "momentum_lib.grading.variants.params_for": "which variant of an exercise a student gets",
 }
 
 
