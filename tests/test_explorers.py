@@ -234,21 +234,27 @@ def _pixels(png):
     return np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
 
 
-def _full_redraw(ex):
-    """The explorer's frame drawn anew: its scene built on a fresh figure at its values,
-    every artist plain, the layered ones then the dynamic ones raised in that order over
-    the static ones (the order the frame stacks them), and one full Agg draw."""
+def _full_redraw(ex, values=None, then_bad=None):
+    """The explorer's frame drawn anew: its scene built on a fresh figure at ``values`` (its
+    own by default), every artist plain, the layered ones then the dynamic ones raised in
+    that order over the static ones (the order the frame stacks them), and one full Agg draw.
+    ``then_bad``: bad input that follows ``values``, after which a frame keeps the static
+    artists and shows only the ``always`` dynamic ones and the message."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=ex.figsize, dpi=ex.fig.dpi)
     FigureCanvasAgg(fig)
-    move = ex.move(ex.values)
+    move = ex.move(ex.values if values is None else values)
     scene = ex.new_scene(fig, move)
     for k, artist in enumerate(scene.layer + scene.dynamic):
         artist.set_animated(False)
         artist.set_zorder(1000 + k)
     ex.pose(scene, move)
+    if then_bad is not None:
+        for artist in scene.dynamic:
+            artist.set_visible(any(artist is a for a in [*scene.always, scene.message]))
+        ex.pose(scene, ex.move({**move.values, **then_bad}))
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
 
@@ -257,13 +263,20 @@ def _full_redraw(ex):
 def test_blitted_frame_matches_a_full_redraw(explorers, name):
     """The frame built from cached layers shows what one full draw of the same scene shows:
     no pixel differs by more than 32/255 (anti-aliasing may differ by less), at the starting
-    values and where the runs diverge (with the figure's message). A missing or stale
-    artist differs on thousands of pixels; the smallest dynamic artist is a marker."""
+    values, at the largest β and η (where runs diverge: the figure's message) and with bad
+    text. Leaving out any dynamic artist that draws something fails it (the smallest, a
+    marker, differs on hundreds of pixels)."""
     ex = explorers[name]
-    for values in ({}, {"beta": ex.controls["beta"].max, "lr": ex.controls["lr"].max}):
+    bad_text = [{key: "abc"} for key, w in ex.controls.items() if isinstance(w, ipywidgets.Text)]
+    for values in ({}, {"beta": ex.controls["beta"].max, "lr": ex.controls["lr"].max}, *bad_text):
         ex.reset()
-        ex.set(**values)
-        blitted, full = _pixels(ex.png()), _full_redraw(ex)
+        if values in bad_text:
+            full = _full_redraw(ex, then_bad=values)
+            ex.set(**values)
+        else:
+            ex.set(**values)
+            full = _full_redraw(ex)
+        blitted = _pixels(ex.png())
         assert blitted.shape == full.shape
         differ = (np.abs(blitted - full) > 32).any(axis=2)
         rows, cols = np.nonzero(differ)
