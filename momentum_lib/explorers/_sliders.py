@@ -39,7 +39,7 @@ class GridSlider(widgets.SelectionSlider):
         self.grid = tuple(sorted(set(float(v) for v in grid)))
         self.fmt, self.exact_fmt = fmt, exact_fmt
         options = self._options(())
-        self._stops = tuple(v for _label, v in options)
+        self._stops = [v for _label, v in options]
         super().__init__(options=options, description=description, continuous_update=True,
                          **{**control_style(), **kwargs})
         self.show(value)
@@ -63,14 +63,14 @@ class GridSlider(widgets.SelectionSlider):
         value = float(value)
         options = self._options([v for v in (value, *keep) if v not in self.grid])
         with self.hold_sync():
-            if tuple(v for _label, v in options) != self._stops:
+            if [v for _label, v in options] != self._stops:
                 self._set_stops(options)
             self.value = value
 
     def _set_stops(self, options):
         self._reshaping = True
         try:
-            self._stops = tuple(v for _label, v in options)
+            self._stops = [v for _label, v in options]
             with self.hold_trait_notifications():
                 self.options = options
         finally:
