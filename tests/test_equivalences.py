@@ -1,4 +1,5 @@
-"""Which momentum conventions are the same algorithm, and which are not (REFERENCE.md §2).
+"""Which momentum conventions are the same algorithm, and which are not
+(Sutskever et al. 2013, eqs. 1–4; docs/references.md).
 
 Random smooth problems f(w) = ½·wᵀHw − bᵀw + c·Σ log cosh(wᵢ) and random
 hyperparameters; every claimed equality is checked iterate for iterate, and every
@@ -132,7 +133,7 @@ def test_dampening_beta_is_not_the_ema_form_on_a_constant_gradient(beta, lr, ste
     # b_t = g for every t (it starts at g and averages g with g); v_t = (1 − βᵗ)·g.
     assert close(b, np.broadcast_to(g, b.shape), rtol=1e-9)
     assert close(v, (1 - beta**t) * g, rtol=1e-9)
-    # The gap: b_t − v_t = βᵗ·g₁ (REFERENCE §2): shrinking, but there from step 1 ...
+    # The gap: b_t − v_t = βᵗ·g₁ (subtract the two recursions): shrinking, but there from step 1 ...
     assert close(b - v, beta**t * g, rtol=1e-9)
     assert np.all(np.abs(b[0] - v[0]) >= 0.05 * np.abs(g) * 0.99)
     # ... and the first step is 1/(1 − β) times the EMA form's.
@@ -177,7 +178,7 @@ def test_framework_nesterov_forms_agree_and_are_sutskevers_lookahead_point(probl
 @given(problem=problems(), lr=lrs, beta=st.floats(0.01, 0.95), steps=steps_)
 def test_library_nesterov_is_sutskevers_nag(problem, lr, beta, steps):
     # momentum_lib's look-ahead w − lr·β·v is Sutskever's θ + μ·v with ε = lr
-    # (PyTorch convention) or ε = lr·(1 − β) (EMA form; REFERENCE §1).
+    # (PyTorch convention) or ε = lr·(1 − β) (EMA form: v_ema = (1 − β)·v).
     grad_fn, w0 = problem
     for convention, eps in [("pytorch", lr), ("ema", lr * (1 - beta))]:
         lib = momentum_lib.run(grad_fn, w0, steps, lr=lr, beta=beta, method="nesterov",

@@ -9,7 +9,8 @@ POST_GRADS = [0.5, 0.4, 0.3, 0.1, -0.1]
 
 
 def test_reproduces_the_walkthrough():
-    # REFERENCE §1 (computed with plain Python floats): v and w after each step.
+    # v and w after each step, worked by hand from v ← βv + (1 − β)g, w ← w − lr·v, w₀ = v₀ = 0
+    # (the walkthrough notebook 03 prints).
     t = trace_table(POST_GRADS, lr=0.1, beta=0.9)
     np.testing.assert_allclose(t.v, [0.05, 0.085, 0.1065, 0.10585, 0.085265], rtol=1e-12)
     np.testing.assert_allclose(t.w, [-0.005, -0.0135, -0.02415, -0.034735, -0.0432615], rtol=1e-12)
