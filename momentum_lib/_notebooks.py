@@ -139,7 +139,7 @@ MIN_SEEDS = 5
 def read_ledger(path):
     """The rows of a claims ledger: dicts with number, claim, regime, prose, evidence, randomness.
 
-    A ledger (``notebooks/claims/<notebook stem>.md``) is a Markdown table with the columns
+    A ledger (``claims/<notebook stem>.md``, see :func:`ledger_path_for`) is a Markdown table with the columns
     ``| # | claim | regime | prose cell | evidence | randomness |``. ``prose cell`` is the id of the
     Markdown cell that states the claim, in backticks. ``evidence`` lists one or more
     ``cell `ID` `` (a code cell whose checked output demonstrates the claim) or
@@ -251,9 +251,11 @@ def ledger_problems(notebook_path, ledger_path):
 
 
 def ledger_path_for(notebook_path):
-    """``notebooks/claims/<stem>.md`` beside ``notebooks/<stem>.ipynb``."""
+    """``claims/<stem>.md`` for ``notebooks/<stem>.ipynb``: the folder ``claims`` beside the
+    notebooks' folder, so that what serves the notebooks (JupyterLab's file browser, the
+    classroom index, the static edition) lists notebooks only."""
     folder, name = os.path.split(os.path.abspath(notebook_path))
-    return os.path.join(folder, "claims", os.path.splitext(name)[0] + ".md")
+    return os.path.join(os.path.dirname(folder), "claims", os.path.splitext(name)[0] + ".md")
 
 
 def run(nb, folder, *, preamble=None, timeout=600):
