@@ -1,13 +1,14 @@
 """The kernel side of ``benchmarks/browser.py``: the figures it moves, built in the page's kernel.
 
-``explorer(name, frames)`` is an explorer as a notebook shows it (``frames="png"``: the whole
-PNG frame per move, today's encoding; ``frames="layers"``: a static PNG background plus an SVG
-of the dynamic artists per move). ``MplWay(name, way)`` is the *same figure* drawn with
-ipympl (``%matplotlib widget``), re-using the explorer's own hooks (``_build_scene``,
-``compute``, ``update``, ``message``) on a pyplot figure, and moved by ipywidgets sliders with
-the explorer's stops, either the way most users write it (``way="draw_idle"``: update the
-artists, ``fig.canvas.draw_idle()``) or with hand-written blitting (``way="blit"``:
-``restore_region``, ``draw_artist`` of the dynamic artists, ``canvas.blit``).
+``explorer(name, frames)`` is an explorer as a notebook shows it (``frames="layers"``: the
+explorers' own way, a static PNG background plus an SVG of the dynamic artists per move;
+``frames="png"``: the whole PNG frame per move, ``ways.whole_frames``). ``MplWay(name, way)``
+is the *same figure* drawn with ipympl (``%matplotlib widget``), re-using the explorer's own
+hooks (``Explorer.new_scene``, ``move`` and ``pose``) on a pyplot figure, and moved by
+ipywidgets sliders with the explorer's stops, either the way most users write it
+(``way="draw_idle"``: update the artists, ``fig.canvas.draw_idle()``) or with hand-written
+blitting (``way="blit"``: ``restore_region``, ``draw_artist`` of the dynamic artists,
+``canvas.blit``).
 ``NetworkCheck`` sends a chosen number of bytes on a click, to check that the emulated link
 throttles the kernel's websocket.
 
@@ -16,30 +17,21 @@ Nothing here is timed; the browser measures everything.
 
 import ipywidgets as widgets
 
-from momentum_lib import drawing
 from momentum_lib.explorers import EXPLORERS
+from ways import plain_scene, whole_frames      # this folder (the notebook puts it on sys.path)
+
+FRAMES = ("layers", "png")
 
 
-def explorer(name, frames):
-    """An explorer of ``name`` drawing its frames as ``frames``; its box carries the CSS
-    class ``bench-way-<frames>``. A library without the ``frames`` switch gives today's
-    explorer (``ex.bench_frames`` then reads "png")."""
+def explorer(name, frames, **values):
+    """An explorer of ``name`` at ``values`` sending its frames as ``frames`` (see FRAMES);
+    its box carries the CSS class ``bench-way-<frames>``."""
+    if frames not in FRAMES:
+        raise ValueError(f"frames must be one of {FRAMES}; got {frames!r}")
     cls = EXPLORERS[name]
-    try:
-        ex = cls(frames=frames)
-        ex.bench_frames = frames
-    except TypeError:          # before issue 14: no ``frames`` keyword, the whole PNG per move
-        ex = cls()
-        ex.bench_frames = "png"
+    ex = (cls if frames == "layers" else whole_frames(cls))(**values)
     ex.widget.add_class(f"bench-way-{frames}")
     return ex
-
-
-def _plain_explorer(name):
-    try:
-        return EXPLORERS[name](frames="png")
-    except TypeError:
-        return EXPLORERS[name]()
 
 
 class MplWay:
@@ -66,7 +58,7 @@ class MplWay:
         if way not in ("draw_idle", "blit"):
             raise ValueError(f"way must be 'draw_idle' or 'blit'; got {way!r}")
         self.way = way
-        self.ex = ex = _plain_explorer(name)     # its hooks and its sliders' stops only
+        self.ex = ex = EXPLORERS[name]()        # its hooks and its sliders' stops only
         self.values = ex.values
         self.bg = None
         with plt.ioff():
@@ -77,15 +69,13 @@ class MplWay:
         canvas.toolbar_visible = False
         canvas.footer_visible = False
         canvas.resizable = False
-        self.scene = scene = ex._build_scene(fig, self.values)
-        with drawing.style():
-            ex.restyle(scene, self.values)
+        move = ex.move(self.values)
         if way == "draw_idle":
-            for artist in scene.layer + scene.dynamic:
-                artist.set_animated(False)
+            self.scene = plain_scene(ex, fig, move)
         else:
+            self.scene = ex.new_scene(fig, move)
+            ex.pose(self.scene, move)
             canvas.mpl_connect("draw_event", self._on_draw)
-        self._update_artists()
 
         sliders = []
         for key in ("beta", "lr"):
@@ -106,10 +96,7 @@ class MplWay:
         MplWay.instances.append(self)
 
     def _update_artists(self):
-        ex, values, scene = self.ex, self.values, self.scene
-        result = ex.compute(values)
-        ex.update(scene, result, values)
-        scene.message.set_text(ex.message(ex.summary(result, values), values))
+        self.ex.pose(self.scene, self.ex.move(self.values))
 
     def _on_draw(self, _event):
         # After every full draw (which skips animated artists): the layer artists go into

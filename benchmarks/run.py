@@ -2,18 +2,21 @@
 
     python benchmarks/run.py          # full run, writes benchmarks/results/latest.md
     python benchmarks/run.py --tiny   # a few moves of everything; checks the script still works
+    python benchmarks/run.py --check  # only check that every way draws the same frames
 
 For every explorer in ``momentum_lib.explorers.EXPLORERS`` it moves each control
 through a fixed sequence of values and times one ``set(...)`` per move, up to the
 new bytes in the ``ipywidgets.Image`` widgets, for both ways an explorer can send
-a frame, interleaved move by move: ``frames="layers"`` (the default: an SVG of the
+a frame, interleaved move by move: *layers* (the explorers' way: an SVG of the
 dynamic artists per move, the static background as a PNG only when it changes)
-and ``frames="png"`` (the whole frame as a PNG on every move). It counts the bytes
-each move puts into the widgets, i.e. what goes over the websocket. The same
-frames are then drawn the way ``interact`` and the inline backend draw them (a
-new pyplot figure, a full draw, ``savefig(..., bbox_inches="tight")``, close), so
-all ways are measured on the same machine in the same run. ``benchmarks/browser.py``
-measures what arrives in a real browser.
+and *png* (the whole frame as a PNG on every move, ``ways.whole_frames``). It counts
+the bytes each move puts into the widgets, i.e. what goes over the websocket. The
+same frames are then drawn the way ``interact`` and the inline backend draw them
+(``ways.interact_way``: a new pyplot figure, a full draw, ``savefig(...,
+bbox_inches="tight")``, close), so all ways are measured on the same machine in the
+same run. Before timing anything it checks that the ways draw the same frames
+(``ways.check_ways``) and stops if they do not. ``benchmarks/browser.py`` measures
+what arrives in a real browser.
 
 It also times ``run`` over 40 000 (β, lr) settings × 100 steps against a Python
 loop calling ``run`` once per setting (timed on a sample, extrapolated), and
@@ -35,6 +38,8 @@ import numpy as np
 
 os.environ.setdefault("MPLBACKEND", "Agg")   # the inline backend renders with Agg too
 
+from ways import check_ways, interact_way, whole_frames  # noqa: E402  (this folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "latest.md"
 FRAME_MS = 1000 / 60
@@ -44,7 +49,7 @@ def control_sequence(ex, per_control):
     """A fixed list of single-control moves: each control swept over ``per_control`` values."""
     import ipywidgets as widgets
 
-    from momentum_lib.explorers._base import GridSlider
+    from momentum_lib.explorers import GridSlider
 
     moves = []
     for key, widget in ex.controls.items():
@@ -54,16 +59,10 @@ def control_sequence(ex, per_control):
         elif isinstance(widget, widgets.Text):
             values = [*ex.text_examples.get(key, []), ex.defaults.get(key, widget.value)]
             values = values[:per_control] if per_control < len(values) else values
-        elif isinstance(widget, widgets.FloatLogSlider):
-            values = [float(v) for v in widget.base ** np.linspace(widget.min, widget.max, per_control)]
         elif isinstance(widget, widgets.IntSlider):
             values = sorted({int(v) for v in np.linspace(widget.min, widget.max, per_control)})
-        elif isinstance(widget, widgets.FloatSlider):
-            values = [float(v) for v in np.linspace(widget.min, widget.max, per_control)]
-        elif hasattr(widget, "options"):
+        else:                                   # a Dropdown: every option
             values = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-        else:
-            continue
         moves += [(key, v) for v in values]
         moves.append((key, ex.defaults.get(key, widget.value)))   # back to the default
     return moves
@@ -89,7 +88,7 @@ def sent_bytes(ex, before):
 
 
 def time_explorer(cls, per_control, interact_every, presses):
-    ways = {frames: cls(frames=frames) for frames in ("layers", "png")}
+    ways = {"layers": cls(), "png": whole_frames(cls)()}
     ex = ways["layers"]
     walk = key_walk(ex, presses)
     moves = control_sequence(ex, per_control)
@@ -113,15 +112,15 @@ def time_explorer(cls, per_control, interact_every, presses):
             each.reset()
     blit, blit_fast = times["layers"]["all"], times["layers"]["beta_lr"]
     slow = []
-    ex.render_interact_way()                     # warm-up: pyplot import and fonts
+    interact_way(ex)                             # warm-up: pyplot import and fonts
     for key, value in moves[::interact_every]:
         t0 = time.perf_counter()
-        ex.render_interact_way({key: value})
+        interact_way(ex, {key: value})
         slow.append(time.perf_counter() - t0)
     slow_fast = []
     for key, value in [m for m in moves if m[0] in ("beta", "lr")][::interact_every]:
         t0 = time.perf_counter()
-        ex.render_interact_way({key: value})
+        interact_way(ex, {key: value})
         slow_fast.append(time.perf_counter() - t0)
     width, height = ex.fig.canvas.get_width_height(physical=True)
     return {"moves": len(moves), "blit": blit, "blit_beta_lr": blit_fast, "interact": slow,
@@ -134,8 +133,9 @@ def time_drag(cls, moves, interval):
 
     Coalesced (the explorers' way): each arrives as a front-end update (``set_state``)
     and a worker thread draws the latest. One frame per move (the old way): each is drawn
-    before the next is read, so moves queue up behind the drawing. Returns, for both,
-    the frames drawn and the time from the last move to its frame.
+    before the next is read (as a value written from Python is), so moves queue up behind
+    the drawing. Returns, for both, the frames drawn and the time from the last move to
+    its frame.
     """
     ex = cls()
     beta = ex.controls["beta"]
@@ -148,8 +148,7 @@ def time_drag(cls, moves, interval):
         now = time.perf_counter()
         if now < arrival:
             time.sleep(arrival - now)
-        ex._values["beta"] = beta.options[index][1]
-        ex.refresh()
+        beta.value = beta.options[index][1]
         frames += 1
     out["per_move"] = {"frames": frames,
                        "last_move_to_frame_ms": 1000 * (time.perf_counter() - (start + (moves - 1) * interval))}
@@ -206,6 +205,15 @@ def time_import(module, repeats):
     return statistics.median(times)
 
 
+def check(explorers, tiny):
+    """Every way draws every explorer's frames alike, at the defaults and two β/η moves."""
+    def settings(ex):
+        beta, lr = ex.controls["beta"].grid, ex.controls["lr"].grid
+        return [{}, {"beta": beta[0]}, {"beta": beta[-1], "lr": lr[-1]}][:2 if tiny else 3]
+
+    return [problem for cls in explorers for problem in check_ways(cls, settings)]
+
+
 def ms(seconds):
     return f"{1000 * seconds:.1f}"
 
@@ -229,11 +237,10 @@ def report(explorer_rows, grid, imports, tiny, load_start, drags=None):
     lines.append("")
     lines.append("Figures are rendered at 2× (the frame's pixels below) and shown at half that "
                  "size in CSS pixels, so a projector or a high-density screen shows them sharp; "
-                 "the `interact` way draws the same pixels. *layers* is the explorers' default "
-                 "(`frames=\"layers\"`: an SVG of the dynamic artists per move, the static "
-                 "background as a PNG only when it changes); *png* sends the whole frame as a PNG "
-                 "on every move (`frames=\"png\"`, the way before). Both are timed move by move, "
-                 "interleaved, in this run.")
+                 "the `interact` way draws the same pixels. *layers* is the explorers' way (an SVG "
+                 "of the dynamic artists per move, the static background as a PNG only when it "
+                 "changes); *png* sends the whole frame as a PNG on every move (the way before, "
+                 "`benchmarks/ways.py`). Both are timed move by move, interleaved, in this run.")
     lines.append("")
     lines.append("| explorer | frame (px) | β/η bytes per move, layers: median / p95 (KB) "
                  "| png: median / p95 (KB) | β/η move, layers: median / p95 (ms) | png: median (ms) "
@@ -298,8 +305,18 @@ def report(explorer_rows, grid, imports, tiny, load_start, drags=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true", help="a few moves only; no results file")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that every way draws the same frames (exit 1 if not)")
     args = parser.parse_args(argv)
     from momentum_lib.explorers import EXPLORERS
+
+    problems = check([EXPLORERS[name] for name in EXPLORERS], args.tiny)
+    if problems:
+        print("the ways do not draw the same frames:", *problems, sep="\n  ", file=sys.stderr)
+        sys.exit(1)
+    print("checked: every way draws the same frames", file=sys.stderr)
+    if args.check:
+        return
 
     if args.tiny:
         per_control, interact_every, grid_n, steps, sample, repeats = 3, 4, 20, 10, 4, 1

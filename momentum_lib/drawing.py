@@ -139,15 +139,6 @@ def style_axes(ax):
     ax.tick_params(labelsize=TICK_SIZE)
 
 
-def figure_message(fig):
-    """An empty text artist across the middle of ``fig`` for "diverged at step k" etc."""
-    return fig.text(
-        0.5, 0.5, "", ha="center", va="center", fontsize=LABEL_SIZE + 2,
-        color=MESSAGE_COLOUR, zorder=10,
-        bbox={"boxstyle": "round,pad=0.5", "facecolor": "#FFF3F3", "edgecolor": MESSAGE_COLOUR},
-    )
-
-
 def new_figure(figsize=(9.0, 4.5), **subplot_kw):
     """A ``Figure`` on an Agg canvas (no pyplot, so no duplicate inline display)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

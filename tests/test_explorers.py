@@ -18,11 +18,14 @@ pytest.importorskip("matplotlib")
 
 from momentum_lib import RunResult, run  # noqa: E402
 from momentum_lib.explorers import EXPLORERS, Explorer, InputError  # noqa: E402
-from momentum_lib.explorers._base import GridSlider, linear_grid, log_grid  # noqa: E402
+from momentum_lib.explorers._sliders import GridSlider, linear_grid, log_grid  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DIVERGED = re.compile(r"diverged\b.*\bstep \d+", re.IGNORECASE | re.DOTALL)
 NAMES = sorted(EXPLORERS)
+# Training retrains two networks on every move: sweeping all its corners is the slow tier's.
+NAMES_TRAINING_SLOW = [pytest.param(n, marks=pytest.mark.slow) if n == "training" else n
+                       for n in NAMES]
 pytestmark = pytest.mark.filterwarnings("error")
 
 
@@ -33,8 +36,6 @@ def explorers():
 
 
 def _range(widget):
-    if isinstance(widget, ipywidgets.FloatLogSlider):
-        return widget.base ** widget.min, widget.base ** widget.max
     return widget.min, widget.max
 
 
@@ -45,9 +46,7 @@ def _extremes(ex, key):
         return [widget.min, widget.max]
     if isinstance(widget, ipywidgets.Text):
         return [ex.defaults.get(key, widget.value), *ex.text_examples.get(key, [])]
-    if isinstance(widget, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
-        return [False, True]
-    if hasattr(widget, "options"):
+    if isinstance(widget, ipywidgets.Dropdown):
         return [o[1] if isinstance(o, tuple) else o for o in widget.options]
     return list(_range(widget))
 
@@ -57,25 +56,29 @@ def _random_value(ex, key, rng):
     if isinstance(widget, GridSlider):      # off the stops too: kept exactly
         lo, hi = widget.min, widget.max
         return float(np.exp(rng.uniform(np.log(lo), np.log(hi)))) if lo > 0 else float(rng.uniform(lo, hi))
-    if isinstance(widget, ipywidgets.FloatLogSlider):
-        return float(widget.base ** rng.uniform(widget.min, widget.max))
     if isinstance(widget, ipywidgets.IntSlider):
         return int(rng.integers(widget.min, widget.max + 1))
-    if isinstance(widget, ipywidgets.FloatSlider):
-        return float(rng.uniform(widget.min, widget.max))
     values = _extremes(ex, key)
     return values[int(rng.integers(len(values)))]
 
 
-def _diverged(result):
-    """Whether any run inside the explorer's result diverged, read from run()'s own output."""
+def _runs(result):
+    """Every ``RunResult`` inside an explorer's result (in its dicts, lists and tuples)."""
     if isinstance(result, RunResult):
-        return bool(np.any(result.diverged_at >= 0))
-    if isinstance(result, dict):
-        return any(_diverged(r) for r in result.values())
-    if isinstance(result, (tuple, list)) and not isinstance(result, RunResult):
-        return any(_diverged(r) for r in result)
-    return None       # no RunResult inside: nothing to compare
+        yield result
+    elif isinstance(result, dict):
+        for r in result.values():
+            yield from _runs(r)
+    elif isinstance(result, (tuple, list)):
+        for r in result:
+            yield from _runs(r)
+
+
+def _diverged(result):
+    """Whether any run inside the explorer's result diverged, read from run()'s own output;
+    None if there is no RunResult inside (nothing to compare)."""
+    runs = list(_runs(result))
+    return any(bool(np.any(r.diverged_at >= 0)) for r in runs) if runs else None
 
 
 def _check_consistent(ex):
@@ -128,11 +131,11 @@ def test_dom_contract_classes(explorers, name):
                  ex.status_line, ex.reset_button):
         assert any(part is w for w in inside)
     # beta must be a slider in [0, 1)
-    assert isinstance(ex.controls["beta"], (GridSlider, ipywidgets.FloatSlider))
+    assert isinstance(ex.controls["beta"], GridSlider)
     assert 0.0 <= ex.controls["beta"].min and ex.controls["beta"].max < 1.0
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES_TRAINING_SLOW)
 def test_extremes_of_every_control(explorers, name):
     ex = explorers[name]
     ex.reset()
@@ -149,7 +152,7 @@ def test_extremes_of_every_control(explorers, name):
         ex.reset()
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES_TRAINING_SLOW)
 def test_random_settings(explorers, name):
     ex = explorers[name]
     rng = np.random.default_rng(20240601)
@@ -223,36 +226,136 @@ def test_snapshot_and_repr(explorers, name):
     assert image.width == ex.display_width
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_blitted_frame_matches_a_full_redraw(explorers, name):
-    """Blitting shows what a full draw of the same scene shows (small anti-aliasing slack)."""
+def _pixels(png):
     from io import BytesIO
 
     from PIL import Image
 
-    ex = explorers[name]
-    ex.reset()
-    blitted = np.asarray(Image.open(BytesIO(ex.png())).convert("RGB"), dtype=float)
-    fig = type(ex.fig)(figsize=ex.figsize, dpi=ex.fig.dpi)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    return np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
 
+
+def _full_redraw(ex, values=None, then_bad=None):
+    """The explorer's frame drawn anew: its scene built on a fresh figure at ``values`` (its
+    own by default), every artist plain, the layered ones then the dynamic ones raised in
+    that order over the static ones (the order the frame stacks them), and one full Agg draw.
+    ``then_bad``: bad input that follows ``values``, after which a frame keeps the static
+    artists and shows only the ``always`` dynamic ones and the message."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=ex.figsize, dpi=ex.fig.dpi)
     FigureCanvasAgg(fig)
-    scene = ex._build_scene(fig, ex.values)
-    for artist in scene.layer + scene.dynamic:
+    move = ex.move(ex.values if values is None else values)
+    scene = ex.new_scene(fig, move)
+    for k, artist in enumerate(scene.layer + scene.dynamic):
         artist.set_animated(False)
-    ex.update(scene, ex.result, ex.values)
-    scene.message.set_text(ex.scene.message.get_text())
+        artist.set_zorder(1000 + k)
+    ex.pose(scene, move)
+    if then_bad is not None:
+        for artist in scene.dynamic:
+            artist.set_visible(any(artist is a for a in [*scene.always, scene.message]))
+        ex.pose(scene, ex.move({**move.values, **then_bad}))
     fig.canvas.draw()
-    full = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
-    assert blitted.shape == full.shape
-    assert np.mean(np.abs(blitted - full)) < 2.0
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_interact_way_renders_the_same_settings(explorers, name):
+def test_blitted_frame_matches_a_full_redraw(explorers, name):
+    """The frame built from cached layers shows what one full draw of the same scene shows:
+    no pixel differs by more than 32/255 (anti-aliasing may differ by less), at the starting
+    values, at the largest β and η (where runs diverge: the figure's message) and with bad
+    text. Leaving out any dynamic artist that draws something fails it (the smallest, a
+    marker, differs on hundreds of pixels)."""
     ex = explorers[name]
-    png = ex.render_interact_way({"beta": 0.5})
-    assert png.startswith(PNG_SIGNATURE)
+    bad_text = [{key: "abc"} for key, w in ex.controls.items() if isinstance(w, ipywidgets.Text)]
+    for values in ({}, {"beta": ex.controls["beta"].max, "lr": ex.controls["lr"].max}, *bad_text):
+        ex.reset()
+        if values in bad_text:
+            full = _full_redraw(ex, then_bad=values)
+            ex.set(**values)
+        else:
+            ex.set(**values)
+            full = _full_redraw(ex)
+        blitted = _pixels(ex.png())
+        assert blitted.shape == full.shape
+        differ = (np.abs(blitted - full) > 32).any(axis=2)
+        rows, cols = np.nonzero(differ)
+        assert not differ.any(), (f"{name} at {values}: {differ.sum()} pixels differ, rows "
+                                  f"{rows.min()}–{rows.max()}, columns {cols.min()}–{cols.max()}")
+    ex.reset()
+
+
+@pytest.mark.slow
+def test_interact_way_renders_the_same_settings():
+    """The benchmarks' baselines draw what the explorers draw: ``benchmarks/run.py --check``
+    compares, for every explorer at three settings, the whole-PNG way's frames byte for byte
+    and the interact way's pixels with the explorer's frame (it fails on a baseline that
+    draws other values)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "run.py"), "--check"],
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "every way draws the same frames" in out.stderr
+
+
+def _recipe():
+    """The example explorer of momentum_lib/explorers/README.md, from its first Python block
+    that defines a class."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "momentum_lib" / "explorers" /
+            "README.md").read_text(encoding="utf-8")
+    code = next(block for block in re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+                if "class " in block)
+    namespace = {"__name__": "recipe"}
+    exec(compile(code, "README.md", "exec"), namespace)
+    return next(v for v in namespace.values()
+                if isinstance(v, type) and issubclass(v, Explorer) and v is not Explorer)
+
+
+def test_the_recipe_in_the_readme_builds_and_moves():
+    cls = _recipe()
+    ex = cls()
+    assert ex.state["diverged_at"] == -1 and "loss after 40 steps" in ex.status_line.value
+    assert f"explorer-{cls.name}" in ex.widget._dom_classes
+    background, moves = ex.background.value, ex.image.value
+    ex.set(beta=0.5)                                 # a β move: a new SVG, the same background
+    assert ex.image.value != moves and ex.background.value is background
+    beta = ex.controls["beta"]
+    _front_end_sends(beta, index=0)                  # a learner's move, drawn on the worker
+    assert ex.wait_drawn() and ex.state["beta"] == 0.0
+    ex.set(lr=3.0)                                   # β = 0, η = 3 on λ = 1: it diverges
+    assert ex.state["diverged_at"] >= 0 and "diverged at step" in ex.status_line.value
+    assert not (np.abs(_pixels(ex.png()) - _full_redraw(ex)) > 32).any()
+    ex.set(steps=100)                                # a new static key: a new background
+    assert ex.background.value != background
+    ex.reset()
+    assert ex.values == cls.defaults
+
+
+def test_every_hook_runs_once_per_move():
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    calls = []
+
+    def counted(hook):
+        def call(self, *args):
+            calls.append(hook)
+            return getattr(ValleyExplorer, hook)(self, *args)
+        return call
+
+    hooks = ("compute", "summary", "message", "static_key", "layer_key", "restyle", "update",
+             "status")
+    Counted = type("Counted", (ValleyExplorer,), {h: counted(h) for h in hooks})
+    ex = Counted()
+    calls.clear()
+    ex.set(beta=0.5)                        # no new static key: no restyle
+    assert sorted(calls) == sorted(h for h in hooks if h != "restyle"), calls
+    calls.clear()
+    ex.set(steps=100)                       # a new static key: restyle too, once
+    assert sorted(calls) == sorted(hooks), calls
 
 
 def test_bad_gradient_text_is_a_message_not_a_traceback(explorers):
@@ -267,8 +370,10 @@ def test_bad_gradient_text_is_a_message_not_a_traceback(explorers):
 
 
 def test_trace_explorer_reproduces_the_post_walkthrough(explorers):
-    # REFERENCE §1: Δw = −lr·v; v₃ = 0.1065, so Δw₃ = −0.01065 against Δw₁ = −0.005,
-    # and at step 5 momentum's Δw₅ = −0.0085265 while gradient descent's is +0.01.
+    # The source post's walkthrough (EMA form, η = 0.1, β = 0.9, ∇J = 0.5, 0.4, 0.3, 0.1,
+    # −0.1) by hand: v = 0.05, 0.085, 0.1065, 0.10585, 0.085265 (v ← 0.9v + 0.1∇J), so
+    # Δw = −ηv: Δw₁ = −0.005, Δw₃ = −0.01065, Δw₅ = −0.0085265, where gradient descent's
+    # Δw₅ = −η∇J₅ = +0.01; w₅ is the sum of the five Δw, −0.0432615.
     ex = explorers["trace"]
     ex.reset()
     dw, sgd_dw = ex.state["dw"], ex.state["sgd_dw"]
@@ -301,7 +406,8 @@ def test_valley_rows_are_gradient_descent_and_momentum_in_the_pytorch_form():
 
 def test_valley_divergence_is_reported_for_gradient_descent_alone(explorers):
     # PyTorch form on curvature 1: gradient descent diverges for η > 2 (factor |1 − η| > 1),
-    # momentum only for η > 2 + 2β = 3.8 at β = 0.9 (REFERENCE §3).
+    # momentum only for η > 2 + 2β = 3.8 at β = 0.9 (the heavy ball converges iff
+    # 0 < ηλ < 2 + 2β: Polyak 1964, https://doi.org/10.1016/0041-5553(64)90137-5).
     ex = explorers["valley"]
     ex.set(beta=0.9, lr=3.0, kappa=10.0, steps=100)
     assert ex.state["diverged_at"] == -1
@@ -313,8 +419,8 @@ def test_valley_divergence_is_reported_for_gradient_descent_alone(explorers):
 
 
 def test_momentum_diverges_at_the_top_of_every_lr_slider(explorers):
-    # Issue 10.4: at β = 0.99 and the largest η, momentum must not survive either, and the
-    # status line states the stability limit for the current β.
+    # A learner can reach momentum's divergence too: at β = 0.99 and the largest η it must
+    # not survive, and the status line states the stability limit for the current β.
     for name in ("valley", "intuition"):
         ex = explorers[name]
         top = _range(ex.controls["lr"])[1]
@@ -354,7 +460,7 @@ def test_divergence_advice_is_to_lower_eta_not_beta(explorers):
 
 
 def test_diverging_paths_are_cut_where_they_leave_the_view(explorers):
-    # Issue 10.3: no solid block of wall-to-wall clipped segments.
+    # A diverging path leaves the view once: no solid block of wall-to-wall clipped segments.
     ex = explorers["valley"]
     ex.set(beta=0.0, lr=10.0, steps=100)
     x, y = ex.scene.paths["sgd"].get_data()
@@ -399,12 +505,12 @@ def test_trace_table_aligns_decimals_and_explorer_is_compact(explorers):
 
     ex = explorers["trace"]
     ex.reset()
-    cells = _re.findall(r"<td>([^<]*)</td>", ex.table.value)
+    cells = _re.findall(r"<td>([^<]*)</td>", ex.scene.table.value)
     columns = [cells[k::5] for k in range(5)]
     for column in columns[1:]:
         places = {len(c.split(".")[1]) if "." in c else 0 for c in column}
         assert len(places) == 1, column          # one number of decimals per column
-    assert columns[2][2] == "+0.1065"           # v₃ (REFERENCE §1)
+    assert columns[2][2] == "+0.1065"           # v₃ = 0.9·0.085 + 0.1·0.3 of the post's trace
     assert ex.figsize[1] * ex.dpi <= 400        # figure ≤ 400 px tall, table beside it
 
 
@@ -438,7 +544,7 @@ def test_registry_entries_are_explorers():
 
 
 def test_gradient_descent_and_momentum_differ_by_more_than_hue_in_my_explorers(explorers):
-    # Issue 10.6: greyscale-safe. Lines differ in line style; the trace bars in fill.
+    # Greyscale-safe: lines differ in line style; the trace bars in fill.
     for name in ("valley", "intuition"):
         paths = explorers[name].scene.paths
         assert paths["sgd"].get_linestyle() != paths["momentum"].get_linestyle(), name
@@ -455,7 +561,7 @@ def test_gradient_descent_and_momentum_differ_by_more_than_hue_in_my_explorers(e
 
 
 def test_my_eta_sliders_name_their_form(explorers):
-    # Issue 9.13: η everywhere, with its form explicit.
+    # η everywhere, with its form explicit (the EMA and PyTorch forms differ by 1/(1 − β)).
     forms = {"valley": "PyTorch form", "intuition": "EMA form", "trace": "EMA form"}
     for name, form in forms.items():
         ex = explorers[name]
@@ -537,7 +643,7 @@ def test_the_phase_marker_stays_whole_inside_the_axes_at_every_corner(explorers)
     ex.reset()
 
 
-# ---- fidelity (issue 10, item 1): what code sets is what the kernel keeps and shows ----
+# ---- fidelity: what code sets is what the kernel keeps and shows ----------------------
 
 def _front_end_sends(widget, **state):
     """What ipywidgets does with an 'update' message from a front end."""
@@ -582,26 +688,18 @@ def test_values_set_by_code_survive_the_front_end(explorers, name):
     assert ex.values == ex._initial
 
 
-def test_plain_float_sliders_ignore_a_front_end_rounding_echo():
-    """A subclass may still use FloatSlider/FloatLogSlider: their echoes are not moves."""
+def test_a_control_that_cannot_keep_its_value_exactly_is_refused():
+    """FloatSlider and FloatLogSlider recompute their value in the browser and send back
+    0.9000000000000001 for 0.9: an explorer refuses them, saying which control and why."""
     from momentum_lib.explorers.valley import ValleyExplorer
 
-    class Plain(ValleyExplorer):
-        name = "plain-test"
-        defaults = {**ValleyExplorer.defaults, "kappa": 50.0, "steps": 80}
-
+    class Rounding(ValleyExplorer):
         def extra_controls(self):
-            return {"kappa": ipywidgets.FloatLogSlider(value=50.0, base=10, min=0, max=3, step=0.01),
-                    "steps": ipywidgets.IntSlider(value=80, min=5, max=300, step=5)}
+            return {**super().extra_controls(),
+                    "kappa": ipywidgets.FloatLogSlider(value=50.0, base=10, min=0, max=3)}
 
-    ex = Plain()
-    png = ex.png()
-    _front_end_sends(ex.controls["kappa"], value=10 ** 1.7)      # 50.1187…, the nearest stop
-    assert ex.wait_drawn()
-    assert ex.values["kappa"] == 50.0 and ex.state["kappa"] == 50.0 and ex.png() == png
-    _front_end_sends(ex.controls["kappa"], value=10 ** 1.71)     # one stop further: a move
-    assert ex.wait_drawn()
-    assert ex.values["kappa"] == 10 ** 1.71 == ex.state["kappa"]
+    with pytest.raises(TypeError, match="control 'kappa' is a FloatLogSlider"):
+        Rounding()
 
 
 def test_grids_are_exact_decimals():
@@ -621,7 +719,7 @@ def test_moves_from_the_front_end_are_coalesced():
     ex = ValleyExplorer()
     beta = ex.controls["beta"]
     start = ex.frames_drawn
-    with ex._draw_lock:            # as if a frame were being drawn
+    with ex._coalescer.lock:       # as if a frame were being drawn
         for index in range(10, 60, 5):
             _front_end_sends(beta, index=index)
         assert ex.frames_drawn == start
@@ -633,17 +731,26 @@ def test_moves_from_the_front_end_are_coalesced():
 def test_a_frame_overtaken_by_a_newer_move_is_dropped_unless_the_screen_would_starve():
     import time
 
+    from momentum_lib.explorers._moves import MIN_FRAME_GAP, Coalescer
+
+    drawn = []
+    coalescer = Coalescer(lambda: drawn.append(1), print, "test")
+    assert not coalescer.overtaken(time.monotonic())        # nothing newer waits
+    coalescer.pending = True                                 # a newer move waits …
+    assert coalescer.overtaken(time.monotonic())             # … and a frame went out just now
+    assert not coalescer.overtaken(time.monotonic() - 2 * MIN_FRAME_GAP)   # none for a while
+    # the explorer applies the rule: an overtaken frame is computed but not sent
     from momentum_lib.explorers.valley import ValleyExplorer
 
     ex = ValleyExplorer()
     start = ex.frames_drawn
-    ex._pending, ex._last_frame_at = True, time.monotonic()     # a frame went out just now
-    ex._refresh(drop_if_overtaken=True)
-    assert ex.frames_drawn == start                              # outdated: not sent
-    ex._last_frame_at = time.monotonic() - 1.0                   # none for a second
-    ex._refresh(drop_if_overtaken=True)
-    assert ex.frames_drawn == start + 1                          # sent, so a drag shows motion
-    ex._pending = False
+    ex._coalescer.pending = True
+    ex._draw_latest()                                        # its last frame: just now
+    assert ex.frames_drawn == start
+    ex.frames.last_at -= 2 * MIN_FRAME_GAP
+    ex._draw_latest()
+    assert ex.frames_drawn == start + 1                      # sent, so a drag shows motion
+    ex._coalescer.pending = False
 
 
 def test_a_slider_value_written_in_python_between_stops_is_kept_exactly():
@@ -663,13 +770,13 @@ def test_a_slider_value_written_in_python_between_stops_is_kept_exactly():
 
 def test_without_threads_a_front_end_move_is_drawn_at_once(monkeypatch):
     """A browser kernel (Pyodide) has no threads: moves are drawn synchronously there."""
-    from momentum_lib.explorers import _base
+    from momentum_lib.explorers import _moves
 
-    monkeypatch.setattr(_base, "_THREADS", False)
+    monkeypatch.setattr(_moves, "THREADS", False)
     ex = EXPLORERS["valley"]()
     slider = ex.controls["beta"]
     before = ex.png()
-    monkeypatch.setattr(_base.threading, "Thread", None)     # any thread would fail loudly
+    monkeypatch.setattr(_moves.threading, "Thread", None)     # any thread would fail loudly
     _front_end_sends(slider, index=slider.index - 5)
     assert ex.state["beta"] == slider.value != ex.defaults["beta"]
     assert ex.png() != before

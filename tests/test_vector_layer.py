@@ -1,23 +1,23 @@
-"""The explorers' two ways of sending a frame: ``frames="layers"`` (default: the dynamic
-artists as a compact SVG over a PNG background sent once per static key) and
-``frames="png"`` (the whole frame as a PNG on every move).
+"""How an explorer's frame reaches the browser: the dynamic artists as a compact SVG over a
+PNG background sent once per static key (``_frames.py``, ``_vector.py``).
 
-The unit tests check the SVG's geometry against matplotlib's own numbers; the browser
-test draws both layers in real Chromium and compares the pixels with the kernel's Agg
-frame of the same values, including a deliberately misplaced layer that must fail.
+The unit tests check the SVG's geometry against matplotlib's own numbers and that a frame
+depends on the values only; the browser test draws the layers in real Chromium and compares
+the pixels with the kernel's Agg frame of the same values, including a deliberately
+misplaced layer that must fail.
 """
 
 import io
 import re
 import xml.etree.ElementTree as ET
 
+import ipywidgets
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.path import Path
 
-from momentum_lib.explorers import EXPLORERS
-from momentum_lib.explorers._base import GridSlider
+from momentum_lib.explorers import EXPLORERS, GridSlider
 from momentum_lib.explorers._vector import _number, path_data, svg_layer
 
 NAMES = list(EXPLORERS)
@@ -123,24 +123,12 @@ def test_the_same_frame_gives_the_same_bytes_and_no_metadata():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_layers_and_whole_frames_show_the_same_pixels(name):
-    layered, whole = EXPLORERS[name](), EXPLORERS[name](frames="png")
-    grid = layered.controls["beta"].grid
-    for beta in (grid[0], grid[len(grid) // 3], grid[-1]):
-        layered.set(beta=beta)
-        whole.set(beta=beta)
-        assert layered.png() == whole.png()
-    assert layered.image.format == "svg+xml" and whole.image.format == "png"
-    assert whole.background.layout.display == "none"
-
-
-@pytest.mark.parametrize("frames", ["layers", "png"])
-@pytest.mark.parametrize("name", NAMES)
-def test_a_frame_depends_on_the_values_not_on_what_the_canvas_held(name, frames):
+def test_a_frame_depends_on_the_values_not_on_what_the_canvas_held(name):
     """Every pixel of a frame comes from the cached background and this frame's artists:
     leftovers in Agg's buffer (a renderer remade at another dpi starts transparent) never
-    show. A figure 919.9999999999999 px tall once left its top row out of the cache."""
-    ex = EXPLORERS[name](frames=frames)
+    show. A figure 4.6 in × 200 dpi = 919.9999999999999 px tall must keep its top row in
+    the cached background (Agg's region copy truncates fig.bbox)."""
+    ex = EXPLORERS[name]()
     first = ex.png()
     renderer = ex.fig.canvas.get_renderer()
     np.asarray(renderer.buffer_rgba())[:] = 123      # what an earlier frame might have left
@@ -177,50 +165,59 @@ def test_a_static_change_sends_a_new_opaque_background():
     assert Image.open(io.BytesIO(after)).mode == "RGB"
 
 
-def detour(ex):
-    """Values far from the current ones, control by control (each slider's ends, the other
-    options, huge and then tiny gradients), as a learner might leave them before coming
-    back (with η at both ends: wide ticks, offset labels)."""
-    import ipywidgets
-
+def far_values(ex):
+    """Values far from the defaults, one control at a time from the defaults on, as a learner
+    moves them: each slider's ends, the first and last option, huge and then tiny gradients
+    (these at both ends of η too: wide ticks, offset labels). Each stop keeps the values
+    before it, so together they pass every static, layer and overlay key to an end."""
+    values, stops = ex.values, []
+    lr = ex.controls["lr"].grid
     for key, widget in ex.controls.items():
         if isinstance(widget, GridSlider):
-            far = [widget.grid[0], widget.grid[-1]]
+            far = [{key: widget.grid[0]}, {key: widget.grid[-1]}]
         elif isinstance(widget, ipywidgets.Dropdown):
-            far = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+            far = [{key: widget.options[0]}, {key: widget.options[-1]}]
         elif isinstance(widget, ipywidgets.Text):
-            far = ["1e6, -1e6, 5e5", "1e-3, 2e-3"]
+            far = [{key: text, "lr": rate} for text in ("1e6, -1e6, 5e5", "1e-3, 2e-3")
+                   for rate in (lr[0], lr[-1])]
         else:
-            far = [widget.min, widget.max]
-        for value in far:
-            yield {key: value}
+            far = [{key: widget.min}, {key: widget.max}]
+        for change in far:
+            values = {**values, **change}
+            stops.append(values)
+    return stops
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_the_same_values_give_the_same_frame_whatever_the_way_there(name):
-    """What the figure shows is a function of the values, not of the way there: at every
-    stop of a detour through far values (which changes limits, offset labels, cached
-    backgrounds and overlays), and back at the start, the frame and the images sent are
-    those of a new explorer set to those values in one move. (Both start at the defaults:
-    the layout is fixed once, when an explorer is made.) Intuition's paths were once cut
-    at the previous noise level's limits after a σ move, because update ran before
-    restyle."""
+    """What the figure shows is a function of the values, not of the way there. One explorer
+    travels through far values (which change limits, offset labels, cached backgrounds,
+    layers and overlays) one control at a time, then back through the same stops in reverse
+    (moving one control back at a time), then resets; at every stop the frame and every
+    image sent are those of a new explorer set to those values in one move. (Both start at
+    the defaults: the layout is fixed once, when an explorer is made.) If ``update`` ran
+    before ``restyle``, intuition's paths would be cut at the previous noise level's limits
+    after a σ move: this fails on that order."""
     cls = EXPLORERS[name]
     travelled = cls()
-    lr = travelled.controls["lr"].grid
+    stops = far_values(travelled)
+    direct = {}
 
-    def same_as_direct():
-        direct = cls().set(**travelled.values)
-        assert travelled.png() == direct.png(), travelled.values
-        assert [bytes(w.value) for w in travelled.figure.children] == \
-            [bytes(w.value) for w in direct.figure.children], travelled.values
+    def shown(ex):
+        return ex.png(), [bytes(w.value) for w in ex.figure.children]
 
-    for values in detour(travelled):
-        for rate in (lr[-1], lr[0]):
-            travelled.set(**{"lr": rate, **values})
-            same_as_direct()
+    def same_as_direct(k):
+        if k not in direct:       # one new explorer per stop, made when first needed
+            values = stops[k] if k >= 0 else travelled.values
+            direct[k] = shown(cls().set(**values))
+        assert shown(travelled) == direct[k], (name, travelled.values)
+
+    for k in [*range(len(stops)), *range(len(stops) - 2, -1, -1)]:
+        travelled.set(**stops[k])
+        same_as_direct(k)
     travelled.reset()
-    same_as_direct()
+    same_as_direct(-1)
 
 
 def test_an_axis_that_follows_lr_is_sent_apart_only_when_its_limits_change():
@@ -258,11 +255,6 @@ def test_the_trace_axis_label_stays_on_the_figure_at_any_scale(grads):
                  if t.get_text()]
         assert label.x0 >= 0, (grads, lr, label)
         assert all(label.x1 <= t.x0 for t in ticks), (grads, lr)
-
-
-def test_frames_must_be_a_known_way():
-    with pytest.raises(ValueError, match="frames must be one of"):
-        EXPLORERS["trace"](frames="jpeg")
 
 
 # --- in a real browser ------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Interactive explorers: sliders that redraw a figure within one frame.
 
-Each explorer is a small subclass of :class:`Explorer` (see ``_base.py`` for how
-the blitting works and how to write one). Importing this package imports
+Each explorer is a small subclass of :class:`Explorer`; ``README.md`` beside this file says
+how to write one and how a frame reaches the browser. Importing this package imports
 matplotlib and ipywidgets; ``import momentum_lib`` alone does not.
 
 ``EXPLORERS`` maps a short name to the explorer class; tests and
@@ -18,7 +18,11 @@ that one module failing to import does not take the others down.
 import importlib
 from collections.abc import Mapping
 
-from ._base import Explorer, GridSlider, InputError, Scene, clip, encode_png
+from ._base import Explorer, Move
+from ._frames import Frames
+from ._png import encode_png
+from ._scene import InputError, Scene, clip, divergence_message
+from ._sliders import GridSlider, control_style, float_slider, kappa_slider, log_slider
 
 # name: (module inside momentum_lib.explorers, class name) — one line per explorer.
 _REGISTRY = {
@@ -60,5 +64,7 @@ def __getattr__(attr):
     raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
 
 
-__all__ = ["EXPLORERS", "Explorer", "GridSlider", "InputError", "Scene", "clip", "encode_png",
+__all__ = ["EXPLORERS", "Explorer", "Frames", "GridSlider", "InputError", "Move", "Scene", "clip",
+           "control_style", "divergence_message", "encode_png", "float_slider", "kappa_slider",
+           "log_slider",
            *(cls for _module, cls in _REGISTRY.values())]

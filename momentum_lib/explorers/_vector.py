@@ -1,6 +1,6 @@
 """The dynamic artists of an explorer as a small SVG: what a slider move sends.
 
-An explorer's figure is two stacked images in the browser (see ``_base.py``): the
+An explorer's figure is stacked images in the browser (see ``_frames.py``): the
 static part (axes, ticks, labels, contours, legend) as a PNG sent only when it
 changes, and on top of it the *dynamic* artists (paths, markers, loss curves,
 messages) as an SVG sent on every β/η move. A move then costs the geometry of a
@@ -98,15 +98,22 @@ def path_data(vertices, codes, digits=1):
     return "".join(out)
 
 
+# RendererSVG's ``metadata``: each entry set to None is left out, so none is written.
+NO_METADATA = {"Format": None, "Type": None, "Creator": None, "Date": None}
+
+
 class CompactSVG(backend_svg.RendererSVG):
-    """matplotlib's SVG renderer with short output (see the module docstring)."""
+    """matplotlib's SVG renderer with short output (see the module docstring).
+
+    It replaces two private methods of ``RendererSVG``, ``_make_id`` (ids numbered from 0,
+    not salted hashes) and ``_convert_path`` (relative coordinates), and its public
+    ``draw_markers`` reads the private ``_get_style``, ``_get_clip_attrs`` and ``_markers``;
+    ``README.md`` beside this file lists what to re-check when matplotlib changes.
+    """
 
     def __init__(self, width, height, out):
-        super().__init__(width, height, out)
+        super().__init__(width, height, out, metadata=NO_METADATA)
         self._ids = itertools.count()
-
-    def _write_metadata(self, metadata):
-        pass
 
     def _make_id(self, type, content):
         return f"{type}{next(self._ids)}"
@@ -127,7 +134,8 @@ class CompactSVG(backend_svg.RendererSVG):
         return path_data(cleaned.vertices, cleaned.codes, digits)
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
-        points = self._make_flip_transform(trans).transform(np.asarray(path.vertices, float))
+        flip = trans + Affine2D().scale(1.0, -1.0).translate(0.0, self.height)   # y down
+        points = flip.transform(np.asarray(path.vertices, float))
         points = points[np.isfinite(points).all(axis=1)]
         if not len(points):
             return
@@ -179,6 +187,4 @@ def svg_layer(fig, artists):
     finally:
         fig.dpi = dpi
     text = out.getvalue()
-    if text.startswith(backend_svg.svgProlog):
-        text = text[len(backend_svg.svgProlog):]
-    return text.encode("utf-8")
+    return text[text.index("<svg"):].encode("utf-8")      # no XML declaration or doctype

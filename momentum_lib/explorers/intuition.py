@@ -20,7 +20,9 @@ import numpy as np
 from .. import theory
 from ..drawing import METHOD_COLOURS, METHOD_NAMES, cut_at_exit, method_style
 from ..experiments import noisy_parabola_runs, stationary_spread
-from ._base import Explorer, Scene, divergence_message, float_slider
+from ._base import Explorer
+from ._scene import Scene, divergence_message
+from ._sliders import float_slider
 
 W0 = 4.0
 STEPS = 200
@@ -93,7 +95,7 @@ class IntuitionExplorer(Explorer):
                 f"{summary['sgd_stable_lr']:.3g} (gradient descent) and "
                 f"{summary['stable_lr']:.3g} (momentum at this β)")
 
-    def static_key(self, values):
+    def static_key(self, result, values):
         return _gradient_limits(values["noise"])
 
     def build(self, fig, values):
@@ -135,11 +137,10 @@ class IntuitionExplorer(Explorer):
                    loc="lower center", ncol=3, frameon=False, fontsize=13, borderaxespad=0.2)
         fig.subplots_adjust(left=0.075, right=0.975, bottom=0.26, top=0.83, wspace=0.45)
         fig.suptitle(self.title, fontsize=16)
-        self.restyle(scene, values)
         return scene
 
-    def restyle(self, scene, values):
-        scene.grad_ax.set_ylim(*_gradient_limits(values["noise"]))
+    def restyle(self, scene, limits):
+        scene.grad_ax.set_ylim(*limits)
 
     def update(self, scene, result, values):
         lo, hi = scene.grad_ax.get_ylim()

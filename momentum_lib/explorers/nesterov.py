@@ -16,7 +16,9 @@ from matplotlib.lines import Line2D
 
 from .. import experiments, problems, theory
 from ..drawing import TICK_SIZE, method_style
-from ._base import Explorer, Scene, clip, kappa_slider
+from ._base import Explorer
+from ._scene import Scene, clip
+from ._sliders import kappa_slider
 from .valley import XLIM, YLIM, level_sets
 
 STEPS = 120
@@ -93,7 +95,7 @@ class NesterovExplorer(Explorer):
                 f"momentum converges for η below {limit('momentum')}, Nesterov below "
                 f"{limit('nesterov')}")
 
-    def layer_key(self, values):
+    def layer_key(self, result, values):
         return values["kappa"]          # the level sets
 
     def build(self, fig, values):

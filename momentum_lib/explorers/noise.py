@@ -16,7 +16,9 @@ import numpy as np
 
 from .. import noise
 from ..drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE
-from ._base import Explorer, Scene, clip, divergence_message, kappa_slider, log_slider
+from ._base import Explorer
+from ._scene import Scene, clip, divergence_message
+from ._sliders import kappa_slider, log_slider
 
 CHAINS = 50
 STEPS = 300
@@ -36,12 +38,14 @@ def noisy_valley(lr, beta, sigma, kappa, xi):
     return noise.noisy_quadratic_run(lams, W0, np.array([eff, lr]), np.array([0.0, beta]), sigma, xi)
 
 
-class _Runs:
-    """What ``compute`` returns: the iterates and losses of both methods (not a tuple, so that
-    generic code does not mistake its arrays for runs)."""
-
-    def __init__(self, noisy_run):
-        self.w, self.loss = noisy_run.w, noisy_run.loss
+def spread_theory(lr, beta, sigma, kappa):
+    """η/(1−β), then per method (row 0: gradient descent at η/(1−β), row 1: momentum) the
+    stationary variance of w per direction and the loss floor ½·Σ λᵢ·varᵢ."""
+    lams = np.array([1.0, 1.0 / kappa])
+    eff = float(noise.effective_lr(lr, beta))
+    var = noise.stationary_variance(np.array([eff, lr])[:, None], np.array([0.0, beta])[:, None],
+                                    lams, sigma)
+    return eff, var, 0.5 * np.sum(lams * var, axis=1)
 
 
 class NoiseExplorer(Explorer):
@@ -63,14 +67,10 @@ class NoiseExplorer(Explorer):
                 "kappa": kappa_slider(self.defaults["kappa"], largest=100.0)}
 
     def compute(self, values):
-        return _Runs(noisy_valley(values["lr"], values["beta"], values["sigma"], values["kappa"], self._xi))
+        return noisy_valley(values["lr"], values["beta"], values["sigma"], values["kappa"], self._xi)
 
     def summary(self, result, values):
-        lr, beta, sigma, kappa = values["lr"], values["beta"], values["sigma"], values["kappa"]
-        lams = np.array([1.0, 1.0 / kappa])
-        eff = float(noise.effective_lr(lr, beta))
-        lrs, betas = np.array([eff, lr]), np.array([0.0, beta])
-        var = noise.stationary_variance(lrs[:, None], betas[:, None], lams, sigma)
+        eff, var, floor = spread_theory(values["lr"], values["beta"], values["sigma"], values["kappa"])
         bad = np.isnan(result.loss)
         first = [int(np.argmax(bad[:, :, m].any(axis=1))) if bad[:, :, m].any() else -1 for m in (0, 1)]
         tail = result.w[-TAIL:]                              # (TAIL, chains, methods, 2)
@@ -83,7 +83,7 @@ class NoiseExplorer(Explorer):
             # lists, not arrays, so that states compare with ==: [gradient descent, momentum]
             "theory_std": np.sqrt(var).tolist(),            # [[w₁, w₂], [w₁, w₂]]
             "measured_std": measured.tolist(),
-            "floor": (0.5 * np.sum(lams * var, axis=1)).tolist(),
+            "floor": floor.tolist(),
         }
 
     def message(self, summary, values):
@@ -130,26 +130,26 @@ class NoiseExplorer(Explorer):
         sx.plot([0], [0], marker="+", color="black", markersize=14, mew=2, ls="none", label="minimum")
         sx.legend(loc="lower right", fontsize=TICK_SIZE - 1, framealpha=0.9)
         fig.suptitle(self.title, fontsize=15)
-        self.restyle(scene, values)
         return scene
 
     def update(self, scene, result, values):
-        summary = self.summary(result, values)      # cheap; also right for render_interact_way
+        _eff, var, floors = spread_theory(values["lr"], values["beta"], values["sigma"], values["kappa"])
+        theory_std = np.sqrt(var)
         t = np.arange(STEPS + 1)
         mean_loss = np.mean(result.loss, axis=1)          # NaN once any chain diverged
-        mom_sd = np.asarray(summary["theory_std"][1])
+        mom_sd = theory_std[1]
         unit = mom_sd if np.all(np.isfinite(mom_sd)) else np.ones(2)   # momentum unstable: raw w
         for m, method in enumerate(METHODS):
             with np.errstate(invalid="ignore"):
                 scene.loss[method].set_data(t, np.clip(mean_loss[:, m], LOSS_LIM[0] / 10, LOSS_LIM[1] * 10))
-            floor = summary["floor"][m]
+            floor = floors[m]
             scene.floor[method].set_data([0, 0.93 * STEPS, STEPS],  # the marker sits inside the axes
                                          [floor] * 3 if np.isfinite(floor) else [np.nan] * 3)
             w = result.w[-1, :, m]
             lim = SPREAD_LIM
             scene.points[method].set_data(clip(w[:, 0] / unit[0], -lim, lim, 0.05),
                                           clip(w[:, 1] / unit[1], -lim, lim, 0.05))
-            sd = np.asarray(summary["theory_std"][m]) / unit
+            sd = theory_std[m] / unit
             if np.all(np.isfinite(sd)):
                 scene.ellipse[method].set_data(2 * sd[0] * np.cos(_CIRCLE), 2 * sd[1] * np.sin(_CIRCLE))
             else:

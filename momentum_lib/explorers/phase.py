@@ -23,7 +23,9 @@ from matplotlib.lines import Line2D
 from .. import experiments, problems, run, theory
 from ..drawing import METHOD_COLOURS, TICK_SIZE
 from ..drawing_theory import draw_phase_diagram, rate_colorbar
-from ._base import Explorer, Scene, clip, kappa_slider
+from ._base import Explorer
+from ._scene import Scene, clip
+from ._sliders import kappa_slider
 
 GRID = 200
 STEPS = 150
@@ -107,7 +109,7 @@ class PhaseExplorer(Explorer):
                 f"measured · optimum η* = {summary['optimal_lr']:.2f}, β* = "
                 f"{summary['optimal_beta']:.3f}, rate {summary['optimal_rate']:.4f}")
 
-    def layer_key(self, values):
+    def layer_key(self, result, values):
         return values["kappa"]          # the phase diagram's heat map, curves and optimum
 
     def build(self, fig, values):

@@ -15,7 +15,9 @@ import ipywidgets as widgets
 
 from .. import trace_table
 from ..drawing import METHOD_COLOURS, METHOD_NAMES
-from ._base import Explorer, InputError, Scene, control_style
+from ._base import Explorer
+from ._scene import InputError, Scene
+from ._sliders import control_style
 
 POST_GRADIENTS = "0.5, 0.4, 0.3, 0.1, -0.1"   # the source post's walkthrough
 MAX_STEPS = 12
@@ -107,7 +109,7 @@ class TraceExplorer(Explorer):
     lr_range = (0.01, 1.0)
     figsize = (4.9, 3.7)
     tight = False             # axes placed in build: the legend goes under the plot
-    message_width = 24        # the message sits in the empty axes (see _build_scene)
+    message_width = 24        # the message sits in the empty axes (see message_artist)
     text_examples = {"grads": ["1", "1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1", "1e6, -1e6",
                                "0.5, abc", "", "0.5,,0.4", ",".join(["1"] * 13), "nan"]}
 
@@ -117,10 +119,8 @@ class TraceExplorer(Explorer):
             value=self.defaults["grads"], description="gradients ∇J",
             placeholder="e.g. 0.5, 0.4, 0.3", continuous_update=False, **control_style())}
 
-    def side_widgets(self):
-        self.table = widgets.HTML()
-        self.table.add_class("explorer-table")
-        return [self.table]
+    def side_widgets(self, scene):
+        return [scene.table]
 
     def compute(self, values):
         grads = parse_gradients(values["grads"])
@@ -144,17 +144,13 @@ class TraceExplorer(Explorer):
                 f"{summary['steps']} steps: w = {summary['final_w']:.4g} with momentum, "
                 f"{summary['sgd_final_w']:.4g} with gradient descent")
 
-    def static_key(self, values):
-        try:
-            self._last_key = len(parse_gradients(values["grads"]))
-        except InputError:
-            pass
-        return self._last_key           # the step axis; the Δw axis moves with the bars
-
-    _last_key = 5
+    def static_key(self, result, values):
+        return len(result["momentum"])      # the step axis; the Δw axis moves with the bars
 
     def build(self, fig, values):
         scene = Scene(fig)
+        scene.table = widgets.HTML()        # beside the figure, filled in by update
+        scene.table.add_class("explorer-table")
         ax = scene.ax = fig.add_subplot()
         ax.set(xlabel="step $t$", ylabel="Δw")
         # Large or tiny Δw as short ticks under a "1e5" offset, so that wide tick labels
@@ -182,19 +178,16 @@ class TraceExplorer(Explorer):
                    fontsize=12, handletextpad=0.3, columnspacing=0.8, handlelength=1.5)
         ax.set_title(self.title, fontsize=15, pad=16)   # clear of a "1e5" offset label
         fig.subplots_adjust(left=0.25, right=0.97, top=0.82, bottom=0.28)
-        self.restyle(scene, values)
         return scene
 
-    def _build_scene(self, fig, values):
-        scene = super()._build_scene(fig, values)
+    def message_artist(self, scene):
         # This figure has no free strip below its legend, and its only messages are about
         # bad input, which leaves the axes empty (no bars): the message goes there, wrapped.
-        scene.message.set(transform=scene.ax.transAxes, x=0.5, y=0.75, ha="center",
-                          va="center")
-        return scene
+        text = super().message_artist(scene)
+        text.set(transform=scene.ax.transAxes, x=0.5, y=0.75, ha="center", va="center")
+        return text
 
-    def restyle(self, scene, values):
-        n = self.static_key(values)
+    def restyle(self, scene, n):
         scene.ax.set_xlim(0.4, n + 0.6)
         scene.ax.set_xticks(np.arange(1, n + 1))
 
@@ -209,4 +202,4 @@ class TraceExplorer(Explorer):
                 bar.set_visible(k < n)
                 if k < n:
                     bar.set_height(dw[k])
-        self.table.value = comparison_html(result["momentum"], result["sgd"])
+        scene.table.value = comparison_html(result["momentum"], result["sgd"])

@@ -15,7 +15,9 @@ import ipywidgets as widgets
 from .. import datasets, network, noise
 from .._threads import single_blas_thread
 from ..drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE
-from ._base import Explorer, Scene, clip, control_style, divergence_message
+from ._base import Explorer
+from ._scene import Scene, clip, divergence_message
+from ._sliders import control_style
 
 HIDDEN = 32
 SEED = 0
@@ -39,14 +41,6 @@ def epoch_means(batch_loss, steps_per_epoch):
     """The mean batch loss of each epoch: (epochs, *S)."""
     e = len(batch_loss) // steps_per_epoch
     return batch_loss[:e * steps_per_epoch].reshape(e, steps_per_epoch, *batch_loss.shape[1:]).mean(axis=1)
-
-
-class _Training:
-    """What ``compute`` returns (a plain object, not a tuple): the ``network.TrainResult`` fields."""
-
-    def __init__(self, result):
-        self.params, self.batch_loss, self.val_loss = result.params, result.batch_loss, result.val_loss
-        self.eval_steps, self.diverged = result.eval_steps, result.diverged
 
 
 class TrainingExplorer(Explorer):
@@ -74,8 +68,8 @@ class TrainingExplorer(Explorer):
 
     def compute(self, values):
         with single_blas_thread():      # tiny products: threads cost more than they give
-            return _Training(train_pair(self._data, self._params0, values["lr"], values["beta"],
-                                        values["batch_size"], values["epochs"]))
+            return train_pair(self._data, self._params0, values["lr"], values["beta"],
+                              values["batch_size"], values["epochs"])
 
     def summary(self, result, values):
         per = len(self._data.y_train) // values["batch_size"]
@@ -106,7 +100,7 @@ class TrainingExplorer(Explorer):
                 f" · η/(1−β) = {summary['effective_lr']:.3g} · validation loss: momentum {res(1)},"
                 f" gradient descent at η/(1−β) {res(0)}")
 
-    def static_key(self, values):
+    def static_key(self, result, values):
         return values["epochs"]
 
     def build(self, fig, values):
@@ -122,12 +116,11 @@ class TrainingExplorer(Explorer):
                                                marker=MARKERS[m], label=labels[m])[0]) for m in METHODS}
         tx.legend(loc="center right", fontsize=TICK_SIZE - 1, framealpha=0.9)
         fig.suptitle(self.title, fontsize=15)
-        self.restyle(scene, values)
         return scene
 
-    def restyle(self, scene, values):
+    def restyle(self, scene, epochs):
         for ax in (scene.train_ax, scene.val_ax):
-            ax.set_xlim(0, values["epochs"] + 0.2)
+            ax.set_xlim(0, epochs + 0.2)
 
     def update(self, scene, result, values):
         per = len(self._data.y_train) // values["batch_size"]

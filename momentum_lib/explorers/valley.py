@@ -14,7 +14,9 @@ import ipywidgets as widgets
 from .. import problems, run, theory
 from ..drawing import METHOD_NAMES, TICK_SIZE, cut_at_exit, method_style
 from ..experiments import settling_step
-from ._base import Explorer, Scene, control_style, divergence_message, kappa_slider
+from ._base import Explorer
+from ._scene import Scene, divergence_message
+from ._sliders import control_style, kappa_slider
 
 CONVENTION = "pytorch"
 # Fixed view of the valley: the start (−3, 1) and room for overshoot past 0.
@@ -111,10 +113,10 @@ class ValleyExplorer(Explorer):
                 f"<br>stable for η below {summary['sgd_stable_lr']:.3g} (gradient descent) and "
                 f"{summary['stable_lr']:.3g} (momentum at this β)")
 
-    def static_key(self, values):
+    def static_key(self, result, values):
         return values["steps"]        # the loss panel's step axis
 
-    def layer_key(self, values):
+    def layer_key(self, result, values):
         return values["kappa"]          # the level sets
 
     def build(self, fig, values):
@@ -141,11 +143,10 @@ class ValleyExplorer(Explorer):
         lx.legend(handles=list(scene.paths.values()), loc="upper right", fontsize=TICK_SIZE,
                   framealpha=1.0)
         fig.suptitle(self.title, fontsize=16)
-        self.restyle(scene, values)
         return scene
 
-    def restyle(self, scene, values):
-        scene.loss_ax.set_xlim(0, values["steps"])
+    def restyle(self, scene, steps):
+        scene.loss_ax.set_xlim(0, steps)
 
     def update(self, scene, result, values):
         scene.contours.set_data(*level_sets(values["kappa"]))
