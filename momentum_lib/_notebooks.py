@@ -5,7 +5,18 @@ any code cell stored without an execution count, so a stripped notebook checks
 nothing. The notebooks are therefore stored *executed*, in a normal form that
 re-execution reproduces byte for byte:
 
-* notebook metadata keeps the kernelspec and the language name only;
+* notebook metadata keeps the kernelspec and the language_info exactly as the kernel that ran
+  the notebook reported them (:func:`kernel_metadata`), and nothing else. On opening a notebook,
+  JupyterLab (and Notebook 7, and the static edition, which share its notebook panel) writes the
+  running kernel's ``kernelspec`` (name, display_name, language) and ``language_info`` (the
+  kernel_info reply's, version included) into the notebook's metadata, and marks the notebook
+  modified unless each equals what is stored, compared whole (``JSONExt.deepEqual`` in
+  ``YNotebook.setMetadata`` of @jupyter/ydoc, called from ``NotebookPanel._updateSpec`` and
+  ``_updateLanguage`` of @jupyterlab/notebook). ``language_info.version`` is the kernel's full
+  Python version, so a kernel on another patch release (3.11.2 where 3.11.7 ran the notebooks)
+  shows the mark until the learner saves; another front end's kernel (the static edition's
+  Pyodide) gets its own metadata with :func:`with_kernel_metadata`;
+* every image output keeps its metadata (an image's ``alt`` text and display width);
 * cell metadata keeps tags only (no timings, no "execution" records);
 * consecutive stream outputs of one stream are stored as one (their split depends on timing);
 * widget state and widget-view data are dropped (their model ids change on
@@ -30,6 +41,8 @@ import re
 import sys
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+KERNEL_METADATA = ("kernelspec", "language_info")
+KERNEL_NAME = "python3"
 SKIP_TAGS = {"nbval-skip", "skip-execution"}
 
 
@@ -37,12 +50,7 @@ def normalise(nb):
     """The normal form of a notebook node (a new object; the input is untouched)."""
     nb = copy.deepcopy(nb)
     meta = nb.get("metadata", {})
-    language = meta.get("language_info", {}).get("name", "python")
-    nb["metadata"] = {
-        "kernelspec": meta.get("kernelspec", {"display_name": "Python 3", "language": "python",
-                                               "name": "python3"}),
-        "language_info": {"name": language},
-    }
+    nb["metadata"] = {key: meta[key] for key in KERNEL_METADATA if key in meta}
     seen = set()
     for index, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags")
@@ -139,7 +147,7 @@ MIN_SEEDS = 5
 def read_ledger(path):
     """The rows of a claims ledger: dicts with number, claim, regime, prose, evidence, randomness.
 
-    A ledger (``notebooks/claims/<notebook stem>.md``) is a Markdown table with the columns
+    A ledger (``claims/<notebook stem>.md``, see :func:`ledger_path_for`) is a Markdown table with the columns
     ``| # | claim | regime | prose cell | evidence | randomness |``. ``prose cell`` is the id of the
     Markdown cell that states the claim, in backticks. ``evidence`` lists one or more
     ``cell `ID` `` (a code cell whose checked output demonstrates the claim) or
@@ -251,9 +259,54 @@ def ledger_problems(notebook_path, ledger_path):
 
 
 def ledger_path_for(notebook_path):
-    """``notebooks/claims/<stem>.md`` beside ``notebooks/<stem>.ipynb``."""
+    """``claims/<stem>.md`` for ``notebooks/<stem>.ipynb``: the folder ``claims`` beside the
+    notebooks' folder, so that what serves the notebooks (JupyterLab's file browser, the
+    classroom index, the static edition) lists notebooks only."""
     folder, name = os.path.split(os.path.abspath(notebook_path))
-    return os.path.join(folder, "claims", os.path.splitext(name)[0] + ".md")
+    return os.path.join(os.path.dirname(folder), "claims", os.path.splitext(name)[0] + ".md")
+
+
+def kernel_metadata(kernel_name=KERNEL_NAME, timeout=60):
+    """What a fresh kernel ``kernel_name`` reports, as a front end writes it into a notebook.
+
+    Returns ``{"kernelspec": {"display_name", "language", "name"}, "language_info": {...}}``:
+    the kernelspec as the Jupyter server serves it (its ``KernelSpecManager``) and the
+    ``language_info`` of the kernel's kernel_info reply, from a kernel started for the purpose.
+    """
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name=kernel_name, startup_timeout=timeout)
+    try:
+        reply = client.kernel_info(reply=True, timeout=timeout)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    return {"kernelspec": kernelspec(kernel_name), "language_info": reply["content"]["language_info"]}
+
+
+def with_kernel_metadata(nb, metadata):
+    """A copy of the notebook node ``nb`` whose kernelspec and language_info are ``metadata``'s.
+
+    ``metadata``: ``{"kernelspec": {...}, "language_info": {...}}`` exactly as the kernel that
+    will open the notebook reports them (:func:`kernel_metadata` for a local kernel), so that
+    opening it marks nothing modified. Any other notebook metadata is dropped, as
+    :func:`normalise` does.
+    """
+    missing = [key for key in KERNEL_METADATA if key not in metadata]
+    if missing:
+        raise ValueError(f"kernel metadata needs {', '.join(missing)}: the front end writes both")
+    nb = copy.deepcopy(nb)
+    nb["metadata"] = {key: copy.deepcopy(metadata[key]) for key in KERNEL_METADATA}
+    return nb
+
+
+def kernelspec(kernel_name=KERNEL_NAME):
+    """The ``kernelspec`` metadata a front end writes for kernel ``kernel_name``: its name, and
+    the display name and language of its spec as the Jupyter server finds it."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": kernel_name}
 
 
 def run(nb, folder, *, preamble=None, timeout=600):
@@ -271,10 +324,11 @@ def run(nb, folder, *, preamble=None, timeout=600):
             cell.outputs, cell.execution_count = [], None
     if preamble:
         nb.cells.insert(0, nbformat.v4.new_code_cell(preamble, id="preamble"))
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME, record_timing=False,
                    resources={"metadata": {"path": folder}}).execute()
     if preamble:
         nb.cells.pop(0)
+    nb.metadata["kernelspec"] = kernelspec()   # nbclient stored the kernel's language_info
     return nb
 
 

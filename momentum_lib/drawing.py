@@ -11,6 +11,8 @@ References
   https://jfly.uni-koeln.de/color/
 """
 
+import re
+
 METHOD_COLOURS = {
     "sgd": "#D55E00",        # vermillion
     "momentum": "#0072B2",   # blue
@@ -158,11 +160,107 @@ def png_bytes(fig):
     return out.getvalue()
 
 
-def show(fig):
-    """Display ``fig`` as a PNG output (kept by GitHub, nbviewer and HTML export)."""
-    from IPython.display import Image, display
+# ---- text alternatives ----------------------------------------------------------------------
+# A figure's text alternative says, in one or two sentences, what is plotted and the result a
+# learner should see, with its numbers. It is computed by the function that draws the figure,
+# from the same arrays, and attached with ``described``; ``show`` stores it where Jupyter's
+# tools look for it and shows it as a caption where they do not.
 
-    display(Image(data=png_bytes(fig), format="png"))
+def checked_alt(alt):
+    """``alt`` as one line of plain text; a clear error if it is missing or would not read as text."""
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("a figure needs a text alternative: one or two sentences saying what is "
+                         "plotted and what it shows, with its numbers (drawing.described(fig, alt))")
+    if "$" in alt:
+        raise ValueError(f"a text alternative is plain text ('$' would be typeset as maths): {alt!r}")
+    return " ".join(alt.split())
+
+
+def described(fig, alt):
+    """``fig`` with its text alternative ``alt`` attached as ``fig.alt_text`` (returns ``fig``)."""
+    fig.alt_text = checked_alt(alt)
+    return fig
+
+
+def image_output(png, alt, *, width=None):
+    """``(data, metadata)`` of a PNG display output that carries its text alternative.
+
+    ``metadata["image/png"]["alt"]`` is where nbconvert's HTML templates and Jupyter Book read an
+    image's alt text; ``text/plain``, the image's plain-text fallback, says the same (and is
+    what nbval compares). ``width`` in CSS px, if given.
+    """
+    import base64
+
+    alt = checked_alt(alt)
+    meta = {"alt": alt} | ({"width": width} if width else {})
+    return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, {"image/png": meta}
+
+
+def caption_output(alt):
+    """The data of a Markdown output that shows ``alt`` as a visible caption under its figure.
+
+    JupyterLab and Voila do not read an image's alt metadata, so the same words are shown as
+    text, where a screen reader reads them in order and a sighted learner sees them too.
+    """
+    alt = checked_alt(alt)
+    escaped = re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", alt)
+    return {"text/markdown": f"*Figure:* {escaped}", "text/plain": f"Figure: {alt}"}
+
+
+def show(fig, alt=None):
+    """Display ``fig`` as a PNG output with its text alternative, then that text as a caption.
+
+    ``alt`` defaults to the one the drawing function attached (``described``); a figure without
+    one is an error.
+    """
+    from IPython.display import display
+
+    alt = checked_alt(alt if alt is not None else getattr(fig, "alt_text", None))
+    data, metadata = image_output(png_bytes(fig), alt)
+    display(data, metadata=metadata, raw=True)
+    display(caption_output(alt), raw=True)
+
+
+def number(x, digits=2):
+    """``x`` to ``digits`` significant digits as a reader says it: 0.042, 1.3 × 10⁻⁵, −3 (a true minus).
+
+    >>> number(-0.0421), number(1.26e-5), number(12345.0, 3), number(0.5), number(float("inf"))
+    ('−0.042', '1.3 × 10⁻⁵', '12300', '0.5', 'infinity')
+    """
+    import math
+
+    x = float(x)
+    if not math.isfinite(x):
+        return "not a number" if math.isnan(x) else ("−" if x < 0 else "") + "infinity"
+    if x != 0 and not 1e-3 <= abs(x) < 1e5:
+        mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+        text = f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+    else:
+        text = f"{float(f'{x:.{digits}g}'):.{digits}g}"
+        if "e" in text:                     # a whole number with more digits than asked
+            text = f"{float(text):.0f}"
+    return text.replace("-", "−")
+
+
+def sentence_case(text):
+    """``text`` with its first letter capitalised and the rest untouched (κ, E[J], Nesterov)."""
+    return text[:1].upper() + text[1:]
+
+
+def times(n):
+    """"never", "once", "twice" or "n times"."""
+    return {0: "never", 1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def listing(items):
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    if not items:
+        return "none"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # ---- static figures used by the notebooks -----------------------------------
@@ -201,7 +299,33 @@ def gradient_components(g, v=None, *, v_label="momentum: velocity v", title=None
         fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
         fig.suptitle(title or "Across, the gradient flips sign every step; along, it is small and steady")
         fig.tight_layout(rect=(0, 0.09, 1, 1))
-    return fig
+    return described(fig, gradient_components_alt(g, v, v_label=v_label))
+
+
+def sign_changes(x):
+    """How many times the sequence ``x`` changes sign (zeros and NaN break no run)."""
+    import numpy as np
+
+    signs = np.sign(np.asarray(x, dtype=float))
+    signs = signs[np.isfinite(signs) & (signs != 0)]
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))
+
+
+def gradient_components_alt(g, v=None, *, v_label="momentum: velocity v"):
+    """The text alternative of ``gradient_components``: sign changes and ranges of each component."""
+    import numpy as np
+
+    g = np.asarray(g, dtype=float)
+    n = len(g)
+    text = (f"Gradient descent's gradient over steps 1 to {n}. Across the valley (w₂) it changes sign "
+            f"{times(sign_changes(g[:, 1]))} in {n - 1} steps, between {number(g[:, 1].min())} and "
+            f"{number(g[:, 1].max())}; along the valley (w₁) it changes sign {times(sign_changes(g[:, 0]))} "
+            f"and goes from {number(g[0, 0])} to {number(g[-1, 0])}.").replace("changes sign never", "never changes sign")
+    if v is not None:
+        v = np.asarray(v, dtype=float)
+        text += (f" Second line ({v_label}): across between {number(v[:, 1].min())} and "
+                 f"{number(v[:, 1].max())}, along reaching {number(v[-1, 0])}.")
+    return text
 
 
 def gradient_weights(betas, t=40, *, convention="ema"):
@@ -225,7 +349,19 @@ def gradient_weights(betas, t=40, *, convention="ema"):
         ax.legend(loc="lower left")
         style_axes(ax)
         fig.tight_layout()
-    return fig
+    return described(fig, gradient_weights_alt(betas, t, convention=convention))
+
+
+def gradient_weights_alt(betas, t=40, *, convention="ema", age=20):
+    """The text alternative of ``gradient_weights``: the newest gradient's weight and one at ``age``."""
+    from . import theory
+
+    weights = [theory.past_gradient_weights(beta, t, convention=convention)[::-1] for beta in betas]
+    age = min(age, t - 1)
+    return (f"Weight of each past gradient inside v against its age, 0 to {t - 1} steps, on a log scale, "
+            f"for β = {listing(f'{b:g}' for b in betas)}: each older gradient counts β times less. "
+            f"The newest weighs {listing(number(w[0]) for w in weights)}; one {age} steps old weighs "
+            f"{listing(number(w[age]) for w in weights)}.")
 
 
 def trajectories(paths, *, ylabel="w", title="", styles=None):
@@ -251,7 +387,10 @@ def trajectories(paths, *, ylabel="w", title="", styles=None):
         ax.legend(loc="best")
         style_axes(ax)
         fig.tight_layout()
-    return fig
+    ends = [f"{name} {number(np.asarray(w, dtype=float).reshape(len(w), -1)[-1, 0])}" for name, w in paths.items()]
+    steps = len(next(iter(paths.values()))) - 1
+    return described(fig, f"{title + ': ' if title else ''}{ylabel} over {steps} steps, one line per "
+                          f"method. After the last step: {listing(ends)}.")
 
 
 def schedule_split(paths, *, reference="PyTorch", cut=None, title=None):
@@ -303,7 +442,24 @@ def schedule_split(paths, *, reference="PyTorch", cut=None, title=None):
                title=title or f"Distance from {reference}'s path")
         style_axes(ax)
         fig.tight_layout()
-    return fig
+    return described(fig, schedule_split_alt(flat, families, reference, cut))
+
+
+def schedule_split_alt(flat, families, reference, cut=None):
+    """The text alternative of ``schedule_split``: each family of conventions and its largest gap."""
+    import numpy as np
+
+    parts = []
+    for family in families:
+        d = flat[family[0]] - flat[reference]
+        k = int(np.nanargmax(np.abs(d)))
+        name = " = ".join(family)
+        parts.append(f"{name} stays on {reference}'s path" if abs(d[k]) < 1e-12 else
+                     f"{name} is up to {number(abs(d[k]))} away (step {k})")
+    steps = len(flat[reference]) - 1
+    where = f", learning-rate cut at step {cut}" if cut is not None else ""
+    return (f"Each convention's distance from {reference}'s path, w minus {reference}'s w, over {steps} "
+            f"steps{where}. The conventions form {len(families)} families: {listing(parts)}.")
 
 
 def spread_comparison(lrs, theory_gd, theory_momentum, measured_gd, measured_momentum, *,
@@ -325,4 +481,30 @@ def spread_comparison(lrs, theory_gd, theory_momentum, measured_gd, measured_mom
         ax.legend(loc="upper left", frameon=False)
         style_axes(ax)
         fig.tight_layout()
-    return fig
+    return described(fig, spread_comparison_alt(lrs, theory_gd, theory_momentum, measured_gd,
+                                                measured_momentum))
+
+
+def within(deviation, bounds=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5)):
+    """The smallest of ``bounds`` at least ``deviation``, as "1 %", …, or "more than 50 %".
+
+    A coarse bound keeps a description of measured numbers the same when they move slightly.
+    """
+    bound = next((b for b in bounds if deviation <= b), None)
+    return f"more than {bounds[-1]:.0%}".replace("%", " %") if bound is None else f"{bound:.0%}".replace("%", " %")
+
+
+def spread_comparison_alt(lrs, theory_gd, theory_momentum, measured_gd, measured_momentum):
+    """The text alternative of ``spread_comparison``: the theory's ratio and how close the measurements are."""
+    import numpy as np
+
+    th = np.concatenate([np.asarray(theory_gd, float), np.asarray(theory_momentum, float)])
+    me = np.concatenate([np.asarray(measured_gd, float), np.asarray(measured_momentum, float)])
+    ratio = np.asarray(theory_momentum, float) / np.asarray(theory_gd, float)
+    ratios = number(ratio.min()) if number(ratio.min()) == number(ratio.max()) else \
+        f"between {number(ratio.min())} and {number(ratio.max())}"
+    return (f"Long-run spread (standard deviation) of w against η from {number(min(lrs))} to "
+            f"{number(max(lrs))}, log–log, for gradient descent and momentum: theory as lines, "
+            f"measurements as markers. In theory momentum spreads {ratios} times as far as gradient "
+            f"descent at the same η; every measurement is within {within(np.max(np.abs(me / th - 1)))} "
+            "of its theory.")

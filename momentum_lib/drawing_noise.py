@@ -5,7 +5,8 @@ Imported only by the notebooks; importing ``momentum_lib`` does not import matpl
 
 import numpy as np
 
-from .drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, method_style, new_figure, style
+from .drawing import (METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, described, listing, method_style,
+                      new_figure, number, sentence_case, style)
 
 LABELS = {"sgd": "gradient descent", "momentum": "momentum", "nesterov": "Nesterov"}
 
@@ -33,7 +34,16 @@ def paths_with_bands(panels, t, figsize=(12.0, 4.4), ylim=None):
             ax.legend(loc="lower left", fontsize=TICK_SIZE - 1, framealpha=0.9)
         np.atleast_1d(axes)[0].set_ylabel("w (minimum at 0)")
         fig.tight_layout()
-    return fig
+    return described(fig, paths_with_bands_alt(panels, t))
+
+
+def paths_with_bands_alt(panels, t):
+    """The text alternative of ``paths_with_bands``: each panel's paths and their ±2·std bands."""
+    described_panels = [f"{title}: " + listing(f"{label} within ±{number(2 * std)}" for _, _, label, std in paths)
+                        for title, paths in panels]
+    return (f"w over steps {t[0]} to {t[-1]} on one stream of gradient noise, {len(panels)} panels, each "
+            "path with dotted lines at twice its long-run standard deviation from theory. "
+            + "; ".join(described_panels) + ".")
 
 
 def loss_curves(ax, t, curves, floors=None):
@@ -46,13 +56,23 @@ def loss_curves(ax, t, curves, floors=None):
     ax.set(xlabel="step t", xlim=(t[0], t[-1]))
 
 
-def plain_log_ticks(ax, axis="y"):
-    """Tick labels like 0.2, 1, 5 instead of 2×10⁻¹ on a log axis."""
+def plain_log_ticks(ax, axis="y", labelled=(2, 5)):
+    """Tick labels like 0.2, 1, 5 instead of 2×10⁻¹ on a log axis.
+
+    Powers of ten are labelled, and of the ticks between them only those whose leading digit
+    is in ``labelled`` (0.2, 0.5, 2, 5): labelling every one crowds 0.6 … 0.9 into each other.
+    """
+    import math
+
     import matplotlib.ticker as mticker
+
+    def minor(x, _pos):
+        leading = round(x / 10.0 ** math.floor(math.log10(x) + 1e-9)) if x > 0 else 0
+        return f"{x:g}" if leading in labelled else ""
 
     which = ax.yaxis if axis == "y" else ax.xaxis
     which.set_major_formatter(mticker.FormatStrFormatter("%g"))
-    which.set_minor_formatter(mticker.FormatStrFormatter("%g"))
+    which.set_minor_formatter(mticker.FuncFormatter(minor))
 
 
 def grid_heatmap(ax, lrs, betas, values, *, vmin, vmax, label, iso=None, cmap="viridis"):
@@ -118,7 +138,15 @@ def phase_panels(t, curves, floors, *, labels=("gradient descent, best η", "mom
         first.set_ylabel(ylabel)
         first.legend(loc="upper right", fontsize=12)
         fig.tight_layout()
-    return fig
+    return described(fig, phase_panels_alt(t, curves, floors, labels=labels, ylabel=ylabel))
+
+
+def phase_panels_alt(t, curves, floors, *, labels, ylabel):
+    """The text alternative of ``phase_panels``: each batch size's floors and the loss at the end."""
+    parts = [f"at B = {B}, {labels[0]} ends at {number(c[-1, 0])} (floor {number(floors[B][0])}), "
+             f"{labels[1]} at {number(c[-1, 1])} (floor {number(floors[B][1])})" for B, c in curves.items()]
+    return (f"{sentence_case(ylabel)} over steps {t[0]} to {t[-1]} on a log scale, one panel per batch size, "
+            f"the long-run floors dotted: {'; '.join(parts)}.")
 
 
 def validation_curves(epochs, val_loss, labels, *, title):
@@ -137,7 +165,9 @@ def validation_curves(epochs, val_loss, labels, *, title):
         ax.set(xlabel="epoch", ylabel="validation loss", title=title)
         ax.legend()
         plain_log_ticks(ax)
-    return fig
+    ends = [f"{label}: {number(val_loss[-1, k])}" for k, (label, _) in enumerate(labels)]
+    return described(fig, f"Validation loss per epoch, log scale, {title}, one line per setting. After "
+                          f"epoch {number(epochs[-1])}: {'; '.join(ends)}.")
 
 
 def grid_figure(lrs, betas, values, unstable, *, label, iso, vmin=0.05, vmax=10.0):
@@ -162,4 +192,18 @@ def grid_figure(lrs, betas, values, unstable, *, label, iso, vmin=0.05, vmax=10.
                       loc="lower left", fontsize=TICK_SIZE - 1, framealpha=0.9)
         ax.set_title("dashed: η/(1 − β) = const")
         fig.tight_layout()
-    return fig
+    return described(fig, grid_alt(lrs, betas, values, unstable, label=label, iso=iso))
+
+
+def grid_alt(lrs, betas, values, unstable, *, label, iso):
+    """The text alternative of ``grid_figure``: the lowest value, where it is, the unstable settings."""
+    values = np.where(unstable, np.nan, np.asarray(values, dtype=float))
+    lines = f", with dashed lines where η/(1 − β) is {listing(f'{e:g}' for e in iso)}" if iso else ""
+    text = (f"{sentence_case(label)} over η from {number(lrs[0])} to {number(lrs[-1])} (PyTorch form) and β "
+            f"from {betas[0]:g} to {betas[-1]:g}, as colour{lines}. ")
+    if np.all(np.isnan(values)):
+        return text + "Every setting is unstable in some seed (hatched)."
+    i, j = np.unravel_index(np.nanargmin(values), values.shape)
+    return text + (f"Lowest among stable settings: {number(values[i, j])} at η = {lrs[j]:g}, β = "
+                   f"{betas[i]:g}; {int(np.count_nonzero(unstable))} of {np.size(unstable)} settings are "
+                   "unstable in some seed (hatched).")

@@ -18,7 +18,8 @@ import numpy as np
 from matplotlib import colors
 
 from . import theory
-from .drawing import METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, method_style
+from .drawing import (METHOD_COLOURS, METHOD_LINESTYLES, TICK_SIZE, described, listing, method_style,
+                      number, sentence_case, sign_changes, times)
 
 #: Rates are coloured by how many nines they have, d = −log10(1 − rate): 0 for rate 0,
 #: 1 for 0.9, 2 for 0.99, 3 for 0.999, in bands of a third of a nine (banded colours
@@ -30,7 +31,8 @@ RATE_BANDS = 12
 RATE_CMAP = mpl.colormaps["viridis_r"].resampled(RATE_BANDS).with_extremes(
     over=mpl.colormaps["viridis_r"](1.0), bad=DIVERGED_GREY)
 RATE_NORM = colors.Normalize(vmin=0.0, vmax=RATE_NINES)
-RATE_TICKS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
+#: Colour-bar ticks: one per nine, and 0.5 (evenly spread on the bar, never bunched).
+RATE_TICKS = (0.0, 0.5, 0.9, 0.99, 0.999)
 
 
 def rate_nines(rates):
@@ -216,7 +218,7 @@ def rate_colorbar(fig, ax):
     bar = fig.colorbar(ScalarMappable(norm=RATE_NORM, cmap=RATE_CMAP), ax=ax, pad=0.02)
     bar.set_ticks(rate_nines(RATE_TICKS), labels=[f"{r:g}" for r in RATE_TICKS])
     bar.ax.tick_params(labelsize=TICK_SIZE - 2)
-    bar.set_label("rate: error × rate per step")
+    bar.set_label("convergence rate:\nthe error shrinks by this factor per step")
     return bar
 
 
@@ -230,7 +232,19 @@ def stability_figure(*, n=300, top=4.2):
         draw_stability(axes, n=n, top=top)
         rate_colorbar(fig, axes)
         fig.suptitle("Nesterov's stable region is much smaller at high momentum")
-    return fig
+    return described(fig, stability_alt(top))
+
+
+def stability_alt(top=4.2):
+    """The text alternative of ``stability_figure``: where each stability edge lies."""
+    edge = {m: theory.max_stable_lr(np.array([0.0, 0.5, 0.99]), 1.0, method=m, convention="pytorch")
+            for m in ("momentum", "nesterov")}
+    return (f"Convergence rate over step × curvature αλ from 0 to {top:g} and momentum μ from 0 to 0.99, "
+            "for heavy ball (left) and Nesterov (right), grey where the method diverges. Heavy ball's "
+            f"stability edge αλ = 2 + 2μ goes from {number(edge['momentum'][0], 3)} at μ = 0 to "
+            f"{number(edge['momentum'][2], 3)} at μ = 0.99; Nesterov's, 2(1 + μ)/(1 + 2μ), falls from "
+            f"{number(edge['nesterov'][0], 3)} to {number(edge['nesterov'][1], 3)} at μ = 0.5 and "
+            f"{number(edge['nesterov'][2], 3)} at μ = 0.99.")
 
 
 def phase_diagram_figure(lr, beta, rates, lams, kappa):
@@ -243,10 +257,23 @@ def phase_diagram_figure(lr, beta, rates, lams, kappa):
     with style():
         fig = _figure((9.0, 6.0), layout="constrained")
         ax = fig.add_subplot()
-        draw_phase_diagram(ax, lr, beta, rates, lams, kappa)
+        draw_phase_diagram(ax, lr, beta, rates, lams, kappa, legend="below")   # off the curves
         rate_colorbar(fig, ax)
         ax.set_title(f"Rate of momentum on the valley, κ = {kappa:g}")
-    return fig
+    return described(fig, phase_diagram_alt(lr, beta, rates, lams, kappa))
+
+
+def phase_diagram_alt(lr, beta, rates, lams, kappa):
+    """The text alternative of ``phase_diagram_figure``: the grid, its diverging share, the optimum."""
+    best = theory.optimal_parameters(kappa, lam_max=max(lams), convention="pytorch")
+    diverged = float(np.mean(~(np.asarray(rates) < 1.0)))
+    return (f"Convergence rate of momentum (the factor by which the error shrinks per step) over "
+            f"learning rate η from {number(lr[0])} to {number(lr[-1])} (PyTorch form) and β from "
+            f"{number(beta[0])} to {number(beta[-1])}, on the valley with κ = {kappa:g}; grey, where it "
+            f"diverges, is {diverged:.0%} of the grid. The best setting, η* = {number(best.lr, 3)} and "
+            f"β* = {number(best.beta, 3)}, gives rate {number(best.rate, 3)}; it lies where the "
+            "critical-damping curves of the smallest and largest curvature meet, and above a "
+            "curve the error of that direction ripples.").replace("%", " %")
 
 
 # ---- static figures of notebooks 04 and 05 --------------------------------------------------
@@ -303,7 +330,27 @@ def valley_paths_figure(runs, kappa, *, title, path_title="paths", panels=("acro
             bx.set(xlabel="step t", ylabel=names[panel][0], title=name)
         if title:
             fig.suptitle(title)
-    return fig
+    return described(fig, valley_paths_alt(runs, kappa, panels=panels, across_steps=across_steps,
+                                           title=title))
+
+
+def valley_paths_alt(runs, kappa, *, panels=("across",), across_steps=None, title=None):
+    """The text alternative of ``valley_paths_figure``: where each path ends and how often it crosses."""
+    first = next(iter(runs.values())).w
+    steps = len(first) - 1
+    n = steps if across_steps is None else across_steps
+    ends = []
+    for method, r in runs.items():
+        w = r.w
+        swing = np.abs(w[1:n + 1, 1])
+        ends.append(f"{NAMES[method]} crosses the floor w₂ = 0 {times(sign_changes(w[:n + 1, 1]))} in "
+                    f"the first {n} steps (widest swing {number(np.nanmax(swing))}) and ends at "
+                    f"w₁ = {number(w[-1, 0])}, {number(np.linalg.norm(w[-1]))} from the minimum")
+    start = f"({number(first[0, 0])}, {number(first[0, 1])})"
+    shown = " and ".join({"across": "w₂ across the valley", "along": "w₁ along the floor"}[p] for p in panels)
+    return (f"{title + '. ' if title else ''}Paths of {listing(NAMES[m] for m in runs)} in a valley with "
+            f"κ = {kappa:g} from {start} towards the minimum at (0, 0), {steps} steps, and {shown} "
+            f"against the step. {sentence_case('; '.join(ends))}.")
 
 
 def nesterov_paths_figure(runs, kappa, *, lr, beta, xlim=(-3.6, 2.4), ylim=(-1.7, 1.7)):
@@ -351,7 +398,23 @@ def lookahead_figure(path, la, kappa, *, lr, beta, xlim, ylim):
                   frameon=False)
         ax.set_title("Past the floor, the look-ahead gradient already points back")
         ax.set(xlabel=r"$w_1$ (along the valley)", ylabel=r"$w_2$ (across)")
-    return fig
+    return described(fig, lookahead_alt(la, lr=lr, beta=beta))
+
+
+def lookahead_alt(la, *, lr, beta):
+    """The text alternative of ``lookahead_figure``: the points and which way each correction pushes."""
+    def point(p):
+        return f"({number(p[0], 3)}, {number(p[1], 3)})"
+
+    def push(g):
+        across = -lr * (1 - beta) * g[1]
+        return f"{'up' if across > 0 else 'down'} by {number(abs(across))}"
+
+    return (f"A detail of momentum's path near w = {point(la.w)}. Coasting by −ηβv carries w to the "
+            f"look-ahead point {point(la.w_look)}, past the valley floor w₂ = 0. The correction from the "
+            f"gradient at w pushes w₂ {push(la.g)}, the one from the gradient at the look-ahead point "
+            f"{push(la.g_look)}: momentum lands at w₂ = {number(la.w_momentum[1], 3)}, Nesterov at "
+            f"w₂ = {number(la.w_nesterov[1], 3)}.")
 
 
 def settling_figure(runs, *, lr, beta, tol, curvature=1.0):
@@ -369,7 +432,21 @@ def settling_figure(runs, *, lr, beta, tol, curvature=1.0):
                title=f"Parabola λ = {curvature:g}, η = {lr:g} (EMA form), β = {beta:g}: "
                      "Nesterov settles sooner")
         ax.legend(loc="upper right")
-    return fig
+    return described(fig, settling_alt(runs, lr=lr, beta=beta, tol=tol, curvature=curvature))
+
+
+def settling_alt(runs, *, lr, beta, tol, curvature=1.0):
+    """The text alternative of ``settling_figure``: the step from which each method stays in the band."""
+    from .experiments import settling_step
+
+    steps = len(next(iter(runs.values())).w) - 1
+    parts = []
+    for method, r in runs.items():
+        settled = int(settling_step(r.w, 0.0, tol))
+        parts.append(f"from step {settled} for {NAMES[method]}" if settled >= 0 else f"never for {NAMES[method]}")
+    return (f"w over {steps} steps on a parabola with curvature λ = {curvature:g}, η = {lr:g} (EMA form) "
+            f"and β = {beta:g}, one line per method, with the band |w| ≤ {tol:g} shaded. The path stays "
+            f"inside the band {listing(parts)}.")
 
 
 #: Line styles for several β on one plot: distinct in greyscale as well as in colour.
@@ -401,7 +478,18 @@ def beta_losses_figure(loss, envelope, betas, *, lr, stop=None, title=""):
         ax.set(xlabel="epoch (loss before the update)", ylabel="loss J", ylim=(1e-12, 5),
                title=title or f"η = {lr:g} (PyTorch form)")
         ax.legend(ncol=3, fontsize=TICK_SIZE - 2, loc="lower left")
-    return fig
+    return described(fig, beta_losses_alt(loss, betas, lr=lr, stop=stop))
+
+
+def beta_losses_alt(loss, betas, *, lr, stop=None):
+    """The text alternative of ``beta_losses_figure``: each β's loss at ``stop`` (else at the end)."""
+    loss = np.asarray(loss, dtype=float)
+    at = loss.shape[0] - 1 if stop is None else stop
+    values = [f"{number(loss[at, i])} for β = {b:g}" for i, b in enumerate(betas)]
+    lowest = betas[int(np.nanargmin(loss[at]))]
+    return (f"Loss per epoch on a log scale over {loss.shape[0] - 1} epochs at η = {lr:g} (PyTorch form), "
+            f"one line per β, each with the theory's J₀·rate^(2t) as a thin line beside it. At epoch "
+            f"{at} the loss is {listing(values)}: lowest for β = {lowest:g}.")
 
 
 def best_beta_figure(beta_grid, curves, *, steps):
@@ -422,7 +510,16 @@ def best_beta_figure(beta_grid, curves, *, steps):
         ax.set(xlabel="momentum β", ylabel=f"loss after {steps} steps",
                title=r"The best β grows with κ (dotted: $\beta^*$)")
         ax.legend(fontsize=TICK_SIZE - 1, loc="lower left")
-    return fig
+    return described(fig, best_beta_alt(beta_grid, curves, steps=steps))
+
+
+def best_beta_alt(beta_grid, curves, *, steps):
+    """The text alternative of ``best_beta_figure``: each κ's best β on the grid beside β*."""
+    parts = [f"κ = {kappa:g} at β = {number(beta_grid[int(np.nanargmin(loss))], 3)} (β* = "
+             f"{number(best.beta, 3)})" for kappa, (best, loss) in curves.items()]
+    return (f"Loss after {steps} steps against β from {number(beta_grid[0])} to {number(beta_grid[-1])}, "
+            f"log scale, one line per κ at its best learning rate η*. The lowest loss lies at a larger β "
+            f"for a larger κ: {listing(parts)}.")
 
 
 def optimal_rates_figure(kappas, counted=None, *, start=(-3.0, 1.0)):
@@ -467,7 +564,22 @@ def optimal_rates_figure(kappas, counted=None, *, start=(-3.0, 1.0)):
         # Under the axes: inside, it would hide markers.
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=TICK_SIZE - 2,
                   frameon=False)
-    return fig
+    return described(fig, optimal_rates_alt(kappas, steps, counted, where))
+
+
+def optimal_rates_alt(kappas, steps, counted=None, where=""):
+    """The text alternative of ``optimal_rates_figure``: the steps each line implies at the largest κ."""
+    names = {"sgd": "gradient descent", "nesterov": "Nesterov at its best", "nesterov, classic":
+             "Nesterov with classic tuning", "momentum": "heavy ball", "lower bound": "the lower bound's rate"}
+    at = [f"{names[k]} {v[-1]:.0f}" for k, v in steps.items() if k in names]
+    text = (f"Steps to shrink the error 1000-fold against the condition number κ from {number(kappas[0])} "
+            f"to {number(kappas[-1])}, log–log, each method at its best settings. At κ = "
+            f"{number(kappas[-1])} the rates imply {listing(at)} steps.")
+    if counted:
+        runs = [f"{names[m]} {c[-1]:.0f}" for m, (_, c) in counted.items()]
+        text += (f" Markers: steps counted in runs from {where}, at κ = {number(counted[next(iter(counted))][0][-1])}: "
+                 f"{listing(runs)}.")
+    return text
 
 
 def eigen_figure(problem, er, direct, *, angle, every=3):
@@ -513,4 +625,17 @@ def eigen_figure(problem, er, direct, *, angle, every=3):
         bx.set(xlabel="step t", ylabel="coordinate along an eigenvector",
                title="each direction on its own")
         bx.legend(fontsize=TICK_SIZE - 2, ncol=2, loc="upper right")
-    return fig
+    return described(fig, eigen_alt(problem, er, direct, angle=angle))
+
+
+def eigen_alt(problem, er, direct, *, angle):
+    """The text alternative of ``eigen_figure``: the eigenvectors and how well the 2×2 runs match."""
+    projected = (direct.w - problem.minimum) @ er.basis
+    gap = float(np.nanmax(np.abs(projected - er.u)))
+    scale = float(np.nanmax(np.abs(er.u)))
+    match = ("equal the run's projections (markers) to rounding" if gap <= 1e-9 * scale else
+             f"differ from the run's projections (markers) by up to {number(gap)}")
+    return (f"Left: a valley rotated by {np.degrees(angle):.0f}° with momentum's path and the "
+            f"eigenvectors q₁ (λ = {er.curvatures[0]:g}) and q₂ (λ = {er.curvatures[1]:g}). Right: each "
+            f"coordinate along an eigenvector over {er.u.shape[0] - 1} steps; the runs of the 2×2 "
+            f"matrices (lines) {match}, and end at u₁ = {number(er.u[-1, 0])}, u₂ = {number(er.u[-1, 1])}.")

@@ -19,7 +19,19 @@ def test_every_claim_is_backed_by_a_checked_cell_or_a_derivation(path):
 
 def test_every_ledger_belongs_to_a_notebook():
     stems = {p.stem for p in NOTEBOOKS}
-    assert {p.stem for p in (ROOT / "notebooks" / "claims").glob("*.md")} - stems == set()
+    assert {p.stem for p in (ROOT / "claims").glob("*.md")} - stems == set()
+
+
+def test_the_notebooks_folder_holds_notebooks_only():
+    """What serves notebooks/ (JupyterLab's file browser, the classroom index) lists what is
+    in it, hidden files (checkpoints) aside."""
+    shown = sorted(p.name for p in (ROOT / "notebooks").iterdir() if not p.name.startswith("."))
+    assert shown == [p.name for p in NOTEBOOKS]
+
+
+def test_a_ledger_lies_in_claims_beside_the_notebooks_folder(tmp_path):
+    path = tmp_path / "notebooks" / "01_x.ipynb"
+    assert pathlib.Path(_notebooks.ledger_path_for(path)) == tmp_path / "claims" / "01_x.md"
 
 
 def _copy_with_ledger(tmp_path, ledger_text):
@@ -56,10 +68,11 @@ def test_a_removed_cell_of_a_real_notebook_fails(tmp_path):
     source = NOTEBOOKS[1]
     rows = _notebooks.read_ledger(_notebooks.ledger_path_for(source))
     cited = next(cell_id for row in rows for kind, cell_id in row["evidence"] if kind == "cell")
-    shutil.copytree(source.parent / "claims", tmp_path / "claims")
+    shutil.copytree(ROOT / "claims", tmp_path / "claims")
     nb = nbformat.read(source, as_version=4)
     nb.cells = [c for c in nb.cells if c.get("id") != cited]
-    copy = tmp_path / source.name
+    (tmp_path / "notebooks").mkdir()
+    copy = tmp_path / "notebooks" / source.name
     copy.write_text(_notebooks.dumps(_notebooks.normalise(nb)))
     assert any(f"`{cited}` is not in the notebook" in p
                for p in _notebooks.ledger_problems(copy, _notebooks.ledger_path_for(copy)))
@@ -152,7 +165,7 @@ def test_a_ledger_without_the_randomness_column_fails_once(tmp_path):
 
 def test_a_random_claim_of_a_real_ledger_marked_none_fails(tmp_path):
     source = ROOT / "notebooks" / "07_in_practice.ipynb"
-    shutil.copytree(source.parent / "claims", tmp_path / "claims")
+    shutil.copytree(ROOT / "claims", tmp_path / "claims")
     shutil.copy(source, tmp_path / source.name)
     ledger = tmp_path / "claims" / "07_in_practice.md"
     text = ledger.read_text()

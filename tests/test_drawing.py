@@ -76,12 +76,17 @@ def test_gradient_weights_plots_the_theory_weights():
 
 
 def test_show_displays_a_png(monkeypatch):
-    shown = []
+    import base64
+
     import IPython.display
 
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
     drawing.show(drawing.gradient_weights([0.5]))
-    assert shown and shown[0].data.startswith(PNG_SIGNATURE)
+    (image, how), (caption, _) = shown
+    assert base64.b64decode(image["image/png"]).startswith(PNG_SIGNATURE)
+    assert how["raw"] and how["metadata"]["image/png"]["alt"] == image["text/plain"]
+    assert caption["text/plain"] == "Figure: " + image["text/plain"]
 
 
 def test_drawing_uses_no_pyplot():

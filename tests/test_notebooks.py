@@ -159,3 +159,47 @@ def test_normalise_stores_a_stream_whole_however_it_was_cut():
     nb = nbformat.v4.new_notebook(cells=[cell])
     outputs = _notebooks.normalise(nb)["cells"][0]["outputs"]
     assert [(o["name"], o["text"]) for o in outputs] == [("stdout", "1\n2\n"), ("stderr", "w\n")]
+
+
+# ---- what the kernel reports, stored so that opening marks nothing modified ----------------------
+
+@pytest.fixture(scope="module")
+def local_kernel():
+    return _notebooks.kernel_metadata()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_kernel_metadata_is_what_the_kernel_reports(path, local_kernel):
+    """JupyterLab compares both whole (tests/test_modified_mark.py opens them); only the patch release
+    of Python may differ between the machine that executed the notebooks and this one."""
+    meta = nbformat.read(path, as_version=4).metadata
+    assert meta.get("kernelspec") == local_kernel["kernelspec"]
+    stored, local = dict(meta.get("language_info", {})), dict(local_kernel["language_info"])
+    stored_version, local_version = stored.pop("version", ""), local.pop("version")
+    assert stored == local
+    assert stored_version.split(".")[:2] == local_version.split(".")[:2], \
+        f"stored with Python {stored_version}, the kernel here is {local_version}"
+
+
+def test_normalise_keeps_the_kernel_metadata_and_the_image_metadata():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("show()", execution_count=1)])
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR", "text/plain": "A."},
+                                                  metadata={"image/png": {"alt": "A.", "width": 300}})]
+    nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                  "name": "python3"},
+                   "language_info": {"name": "python", "version": "3.11.7"}, "widgets": {}}
+    out = _notebooks.normalise(nb)
+    assert out["metadata"] == {key: nb.metadata[key] for key in ("kernelspec", "language_info")}
+    assert out["cells"][0]["outputs"][0]["metadata"] == {"image/png": {"alt": "A.", "width": 300}}
+
+
+def test_with_kernel_metadata_writes_another_kernels_report():
+    nb = {"cells": [], "metadata": {"kernelspec": {"name": "python3"}, "widgets": {}}, "nbformat": 4,
+          "nbformat_minor": 5}
+    pyodide = {"kernelspec": {"display_name": "Python (Pyodide)", "language": "python", "name": "python"},
+               "language_info": {"name": "python", "version": "3.12.7", "mimetype": "text/x-python"}}
+    out = _notebooks.with_kernel_metadata(nb, pyodide)
+    assert out["metadata"] == pyodide and out["metadata"] is not pyodide
+    assert nb["metadata"]["kernelspec"] == {"name": "python3"}      # the input is untouched
+    with pytest.raises(ValueError, match="language_info"):
+        _notebooks.with_kernel_metadata(nb, {"kernelspec": pyodide["kernelspec"]})
