@@ -1,0 +1,126 @@
+"""The accessibility audit: axe-core over every notebook, in JupyterLab and in classroom mode.
+
+Each notebook is audited after Run All (the whole page), then each explorer again after a
+keyboard move of each of its sliders (that explorer only: what a move changes). The test
+counts, against the project, WCAG 2.1 A/AA violations of serious or critical impact in the
+project's own content (explorers, outputs, Markdown, and in classroom mode the template and
+page); devtools/a11y.py says how an element's owner is decided. Every finding, ours or
+JupyterLab's/Voila's, is written to test-artifacts/a11y.json and tallied at the end of the
+module, per page and rule.
+
+One JupyterLab and one classroom server for the module, one browser, one page at a time.
+"""
+
+import json
+
+import pytest
+
+import devtools as bs
+from devtools import a11y
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+NOTEBOOKS = bs.notebook_paths()
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="module")
+def served_copy(tmp_path_factory):
+    return bs.copy_notebooks(tmp_path_factory.mktemp("a11y-served") / "notebooks")
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(playwright_browser, served_copy, tmp_path_factory):
+    server = bs.start_jupyterlab(served_copy.parent, tmp_path_factory.mktemp("a11y-lab"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def classroom(playwright_browser, served_copy, tmp_path_factory):
+    server = bs.start_present(served_copy, tmp_path_factory.mktemp("a11y-voila"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def findings():
+    """Every finding of the module; tallied per page, owner and rule when it ends."""
+    found = []
+    yield found
+    if not found:
+        return
+    bs.ARTIFACTS.mkdir(exist_ok=True)
+    (bs.ARTIFACTS / "a11y.json").write_text(json.dumps(found, indent=1))
+    print("\naxe-core findings (elements) per page, owner, rule and impact:")
+    for (where, owner, rule, impact), n in sorted(a11y.tally(found).items()):
+        print(f"  {where:<40} {owner:<10} {rule:<28} {impact:<9} {n}")
+
+
+def audit_explorers(page, frontend, where):
+    """Move each explorer's sliders one key step each, then audit that explorer alone."""
+    found = []
+    n = bs.install_probe(page)
+    for i in range(n):
+        page.locator(".momentum-explorer").nth(i).scroll_into_view_if_needed()
+        for cls in ("explorer-beta", "explorer-lr"):
+            bs.move_slider(page, i, cls, "ArrowRight")
+        page.evaluate("(i) => document.querySelectorAll('.momentum-explorer')[i]"
+                      ".setAttribute('data-audit', String(i))", i)
+        found += a11y.audit(page, frontend, context=f'[data-audit="{i}"]',
+                            where=f"{where}, explorer {i + 1} moved")
+    return found
+
+
+def check(found, where):
+    ours = a11y.counted(found)
+    assert not ours, (f"{where}: {len(ours)} serious/critical WCAG violations in the project's "
+                      f"own content:\n{a11y.describe(ours)}")
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_axe_in_jupyterlab(nb, playwright_browser, jupyterlab, findings):
+    page = playwright_browser.new_page(viewport=VIEWPORT)
+    where = f"JupyterLab {nb.stem}"
+    try:
+        bs.open_in_jupyterlab(page, jupyterlab, nb)
+        found = a11y.audit(page, "lab", where=where)
+        found += audit_explorers(page, "lab", where)
+        findings += found
+        check(found, where)
+    finally:
+        page.close()
+        bs.close_lab_sessions(jupyterlab)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_axe_in_classroom_mode(nb, playwright_browser, classroom, findings):
+    page = playwright_browser.new_page(viewport=VIEWPORT)
+    where = f"classroom {nb.stem}"
+    try:
+        bs.open_in_classroom(page, classroom, nb)
+        found = a11y.audit(page, "voila", where=where)
+        found += audit_explorers(page, "voila", where)
+        findings += found
+        check(found, where)
+    finally:
+        page.close()
+
+
+def test_classroom_index_lists_the_notebooks_only(playwright_browser, classroom, findings):
+    """Voila's file listing (its tree page) shows the notebooks and nothing else; its axe
+    findings are Voila's own, so reported, never counted."""
+    page = playwright_browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(classroom.url("/"))
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-DirListing-item').length >= n",
+            arg=len(NOTEBOOKS), timeout=60_000)
+        found = a11y.audit(page, "voila", where="classroom index")
+        for f in found:
+            f["owner"], f["counted"] = "Voila", False
+        findings += found
+        listed = [t.strip() for t in page.locator(".jp-DirListing-itemText").all_inner_texts()]
+        assert listed == [p.name for p in NOTEBOOKS], f"the classroom index lists {listed}"
+    finally:
+        page.close()
