@@ -50,7 +50,7 @@ XDIST ?= -n 3 --dist loadfile
 
 .PHONY: lab test unit slow browser grading nbval notebooks check-notebooks bench bench-tiny \
         bench-browser speed present conformance conformance-network lock clean lite \
-        test-browser-versions exercises
+        test-browser-versions exercises audit
 
 $(LAB_STAMP): requirements.txt requirements.in pyproject.toml binder/lab-overrides.json binder/jupyter-server-extension.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -106,6 +106,11 @@ notebooks: $(DEV_STAMP)
 
 check-notebooks: $(DEV_STAMP)
 	$(BIN)/python -m momentum_lib._notebooks check notebooks/*.ipynb
+
+## The accessibility audit (axe-core) and the projector and laptop layout checks in Chromium,
+## with their tallies and measurements printed (docs/accessibility.md).
+audit: $(DEV_STAMP)
+	$(PYTEST) -s tests/test_a11y.py tests/test_projector.py
 
 ## Regenerate the hash-locked files from the readable ones (needs the index; see
 ## docs/upgrading.md for what to re-check after an upgrade). UPGRADE=--upgrade: newest

@@ -24,6 +24,7 @@ from collections import Counter
 from functools import cache
 from importlib import resources
 
+from .gestures import install_probe, move_slider
 from .page import script
 
 # WCAG 2.0 and 2.1, levels A and AA, and axe's best practices (reported, only WCAG counted).
@@ -88,6 +89,21 @@ def audit(page, frontend, context=None, where=""):
                         and bool(WCAG_TAGS & set(f.pop("tags"))))
         f.pop("tags", None)
     return findings
+
+
+def audit_explorers(page, frontend, where=""):
+    """Move each explorer's β and η sliders one key step (ArrowRight), then audit that
+    explorer alone: what a move changes (figure, its text alternative, status line)."""
+    found = []
+    for i in range(install_probe(page)):
+        page.locator(".momentum-explorer").nth(i).scroll_into_view_if_needed()
+        for cls in ("explorer-beta", "explorer-lr"):
+            move_slider(page, i, cls, "ArrowRight")
+        page.evaluate("(i) => document.querySelectorAll('.momentum-explorer')[i]"
+                      ".setAttribute('data-audit', String(i))", i)
+        found += audit(page, frontend, context=f'[data-audit="{i}"]',
+                       where=f"{where}, explorer {i + 1} moved")
+    return found
 
 
 def counted(findings):
