@@ -8,7 +8,8 @@ page); devtools/a11y.py says how an element's owner is decided. Every finding, o
 JupyterLab's/Voila's, is written to test-artifacts/a11y.json and tallied at the end of the
 module, per page and rule.
 
-One JupyterLab and one classroom server for the module, one browser, one page at a time.
+The session's JupyterLab and classroom servers (tests/conftest.py), one browser, one page at a
+time.
 """
 
 import json
@@ -22,25 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 NOTEBOOKS = bs.notebook_paths()
 VIEWPORT = {"width": 1366, "height": 768}
-
-
-@pytest.fixture(scope="module")
-def served_copy(tmp_path_factory):
-    return bs.copy_notebooks(tmp_path_factory.mktemp("a11y-served") / "notebooks")
-
-
-@pytest.fixture(scope="module")
-def jupyterlab(playwright_browser, served_copy, tmp_path_factory):
-    server = bs.start_jupyterlab(served_copy.parent, tmp_path_factory.mktemp("a11y-lab"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def classroom(playwright_browser, served_copy, tmp_path_factory):
-    server = bs.start_present(served_copy, tmp_path_factory.mktemp("a11y-voila"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -89,33 +71,27 @@ def test_findings_are_sorted_by_where_they_sit(playwright_browser, frontend, own
                      ("color-contrast", "markdown", "ours", True)}
 
 
+FRONTENDS = {"lab": ("JupyterLab", "jupyterlab", bs.open_in_jupyterlab),
+             "voila": ("classroom", "classroom", bs.open_in_classroom)}
+
+
+@pytest.mark.parametrize("frontend", FRONTENDS)
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_axe_in_jupyterlab(nb, playwright_browser, jupyterlab, findings):
+def test_axe(nb, frontend, playwright_browser, findings, request):
+    label, fixture, open_notebook = FRONTENDS[frontend]
+    server = request.getfixturevalue(fixture)
     page = playwright_browser.new_page(viewport=VIEWPORT)
-    where = f"JupyterLab {nb.stem}"
+    where = f"{label} {nb.stem}"
     try:
-        bs.open_in_jupyterlab(page, jupyterlab, nb)
-        found = a11y.audit(page, "lab", where=where)
-        found += a11y.audit_explorers(page, "lab", where)
+        open_notebook(page, server, nb)
+        found = a11y.audit(page, frontend, where=where)
+        found += a11y.audit_explorers(page, frontend, where)
         findings += found
         check(found, where)
     finally:
         page.close()
-        bs.close_lab_sessions(jupyterlab)
-
-
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_axe_in_classroom_mode(nb, playwright_browser, classroom, findings):
-    page = playwright_browser.new_page(viewport=VIEWPORT)
-    where = f"classroom {nb.stem}"
-    try:
-        bs.open_in_classroom(page, classroom, nb)
-        found = a11y.audit(page, "voila", where=where)
-        found += a11y.audit_explorers(page, "voila", where)
-        findings += found
-        check(found, where)
-    finally:
-        page.close()
+        if frontend == "lab":
+            bs.close_lab_sessions(server)
 
 
 def test_classroom_index_lists_the_notebooks_only(playwright_browser, classroom, findings):

@@ -36,25 +36,6 @@ def figure_type_px(fig, points=drawing.TICK_SIZE):
 
 
 @pytest.fixture(scope="module")
-def served_copy(tmp_path_factory):
-    return bs.copy_notebooks(tmp_path_factory.mktemp("projector-served") / "notebooks")
-
-
-@pytest.fixture(scope="module")
-def classroom(playwright_browser, served_copy, tmp_path_factory):
-    server = bs.start_present(served_copy, tmp_path_factory.mktemp("projector-voila"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def jupyterlab(playwright_browser, served_copy, tmp_path_factory):
-    server = bs.start_jupyterlab(served_copy.parent, tmp_path_factory.mktemp("laptop-lab"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def measured():
     rows = []
     yield rows
