@@ -1,14 +1,16 @@
 """The projector view and the laptop view, measured in Chromium.
 
 Classroom mode on a 1920×1080 projector at 150 % (a CSS viewport of 1280×720 at device scale
-1.5): every figure uses the column, figure type is at least 80 % of the body text as shown,
+1.5): every figure uses the column (an explorer's figure with the table beside it), figure type is at least 80 % of the body text as shown,
 explorer slider tracks are at least 300 CSS px; the measurements are printed. At that size
 and in JupyterLab on a 1366×768 laptop, no element sticks out of its cell, no text is cut
 off, and no number is split across lines.
 
-Figure type in CSS px = type size in points × the PNG's dpi / 72 × displayed width / natural
-width, with the tick-label size the drawing style sets (momentum_lib.drawing.TICK_SIZE) at the
-dpi of the static figures (RC["savefig.dpi"]) and of the explorers (dpi × pixel_ratio).
+Figure type in CSS px = type size in points × dpi / 72 × displayed width / design width, with
+the tick-label size the drawing style sets (momentum_lib.drawing.TICK_SIZE) and the dpi at
+which the library lays figures out (RC["figure.dpi"], one inch = dpi CSS px at design width;
+a figure drawn at twice that for sharpness says so in its width metadata, an explorer in its
+own width), so that the design width is what the figure would be shown at.
 Whether a legend sits off the data is not measured here: that was checked by eye in the
 screenshots this test saves (test-artifacts/projector/).
 """
@@ -17,7 +19,6 @@ import pytest
 
 import devtools as bs
 from momentum_lib import drawing
-from momentum_lib.explorers._base import Explorer
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -27,12 +28,11 @@ LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1}
 MIN_COLUMN_SHARE = 0.9      # a figure's displayed width over the column's
 MIN_TYPE_SHARE = 0.8        # figure type over body text, both as displayed
 MIN_TRACK_PX = 300
-DPI = {"figure": drawing.RC["savefig.dpi"], "explorer": Explorer.dpi * Explorer.pixel_ratio}
 
 
-def figure_type_px(fig, points=drawing.TICK_SIZE):
+def figure_type_px(fig, points=drawing.TICK_SIZE, dpi=drawing.RC["figure.dpi"]):
     """Type of ``points`` in ``fig`` as displayed, in CSS px."""
-    return points * DPI[fig["kind"]] / 72 * fig["displayed"] / fig["natural"]
+    return points * dpi / 72 * fig["displayed"] / fig["design"]
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +77,11 @@ def test_classroom_on_a_projector(nb, playwright_browser, classroom, measured):
             type_px = figure_type_px(fig)
             tracks = ", ".join(f"{t:.0f}" for t in fig.get("tracks", []))
             measured.append(
-                f"  cell {fig['cell']} {fig['kind']}: {fig['displayed']:.0f} / {m['column']:.0f} = "
-                f"{fig['displayed'] / m['column']:.2f}; type {type_px:.1f} / {m['body']} = "
+                f"  cell {fig['cell']} {fig['kind']}: {fig['used']:.0f} / {m['column']:.0f} = "
+                f"{fig['used'] / m['column']:.2f}; type {type_px:.1f} / {m['body']} = "
                 f"{type_px / m['body']:.2f}" + (f"; tracks {tracks}" if tracks else ""))
-            if fig["displayed"] < MIN_COLUMN_SHARE * m["column"]:
-                problems.append(f"{where} cell {fig['cell']}: {fig['kind']} {fig['displayed']:.0f} px "
+            if fig["used"] < MIN_COLUMN_SHARE * m["column"]:
+                problems.append(f"{where} cell {fig['cell']}: {fig['kind']} {fig['used']:.0f} px "
                                 f"wide in a {m['column']:.0f} px column")
             if type_px < MIN_TYPE_SHARE * m["body"]:
                 problems.append(f"{where} cell {fig['cell']}: {fig['kind']} type {type_px:.1f} px "
