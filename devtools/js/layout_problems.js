@@ -1,4 +1,4 @@
-// Layout problems inside the cells matched by cellSelector: elements that stick out of their
+// Layout problems inside the cells matched by cellSelector (by position, from 0): elements that stick out of their
 // cell (horizontal overflow), elements that hide part of their content (clipped: overflow
 // hidden/clip with more content than room), and numbers split across two lines. Content that
 // scrolls inside its own box (overflow-x auto/scroll) is allowed to be wider than the box.

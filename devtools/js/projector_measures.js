@@ -7,7 +7,7 @@
   const cs = getComputedStyle(col);
   const column = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
   const p = document.querySelector('.jp-RenderedMarkdown p');
-  const cellOf = (el) => { const c = el.closest('[cell-index]'); return c ? +c.getAttribute('cell-index') : null; };
+  const cellOf = (el) => { const c = el.closest('[cell-index]'); return c ? +c.getAttribute('cell-index') - 1 : null; };  // the notebook's cell position, from 0
   const statics = Array.from(document.querySelectorAll('.jp-RenderedImage img')).map((img) => ({
     kind: 'figure', cell: cellOf(img), displayed: img.getBoundingClientRect().width,
     used: img.getBoundingClientRect().width,
