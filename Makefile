@@ -50,7 +50,7 @@ XDIST ?= -n 3 --dist loadfile
 
 .PHONY: lab test unit slow browser grading nbval notebooks check-notebooks bench bench-tiny \
         bench-browser speed present conformance conformance-network lock clean lite \
-        test-browser-versions exercises
+        test-browser-versions exercises audit
 
 $(LAB_STAMP): requirements.txt requirements.in pyproject.toml binder/lab-overrides.json binder/jupyter-server-extension.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,9 +66,15 @@ $(DEV_STAMP): $(LAB_STAMP) requirements-dev.txt requirements-dev.in
 	$(PIP) install --quiet $(DEV_TOOLS)
 	touch $@
 
+# `make lab` and `make present` print, last and on a line of their own, the URL that opens
+# the first notebook (binder/announce.py): with no local browser (a container, a remote
+# machine) Jupyter's own URLs open the Launcher or the file listing.
+ANNOUNCE = $(BIN)/python binder/announce.py
+
 ## Set up the notebook stack and open the series in JupyterLab (LAB_ARGS: extra options).
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
+	$(ANNOUNCE) --route lab/tree --file notebooks/00_index.ipynb -- \
+	    $(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
 
 ## Set everything up and run every test: every tier of tests/ and the notebooks (nbval), the
 ## library's tests on the browser edition's versions, a tiny benchmark run and, where Chromium
@@ -100,6 +106,11 @@ notebooks: $(DEV_STAMP)
 
 check-notebooks: $(DEV_STAMP)
 	$(BIN)/python -m momentum_lib._notebooks check notebooks/*.ipynb
+
+## The accessibility audit (axe-core) and the projector and laptop layout checks in Chromium,
+## with their tallies and measurements printed (docs/accessibility.md).
+audit: $(DEV_STAMP)
+	$(PYTEST) -s tests/test_a11y.py tests/test_projector.py
 
 ## Regenerate the hash-locked files from the readable ones (needs the index; see
 ## docs/upgrading.md for what to re-check after an upgrade). UPGRADE=--upgrade: newest
@@ -133,9 +144,12 @@ speed:
 	$(BIN)/python -m benchmarks.speed_page
 
 ## Classroom mode: the series through Voila, code hidden, larger type, on 127.0.0.1;
-## kernels of closed pages are culled (CULL above).
+## kernels of closed pages are culled (CULL above). It prints the URL of PRESENT_NOTEBOOK.
+PRESENT_DIR ?= notebooks
+PRESENT_NOTEBOOK ?= 00_index.ipynb
 present: $(LAB_STAMP)
-	binder/start $(BIN)/voila $(or $(PRESENT_DIR),notebooks) --Voila.ip=127.0.0.1 $(CULL) $(PRESENT_ARGS)
+	$(ANNOUNCE) --route voila/render --file $(PRESENT_DIR)/$(PRESENT_NOTEBOOK) --root $(PRESENT_DIR) -- \
+	    binder/start $(BIN)/voila $(PRESENT_DIR) --Voila.ip=127.0.0.1 $(CULL) $(PRESENT_ARGS)
 
 ## Re-record the framework reference trajectories. Not run by CI: it needs torch==2.13.0,
 ## keras (jax backend), jax and optax in a separate environment, e.g.

@@ -3,8 +3,9 @@
 The harness the browser tests, the benchmarks and the JupyterLite build share: servers
 (:mod:`.servers`), Debian's Chromium through Playwright (:mod:`.chromium`), what is read in
 a page (:mod:`.page`, with the JavaScript in ``js/``), the gestures of a learner
-(:mod:`.gestures`), the fidelity oracle (:mod:`.fidelity`), and the in-server socket report
-(:mod:`.sockets`). Beside them, scripts run by hand: the framework recorders
+(:mod:`.gestures`), opening a notebook (:mod:`.opening`), the fidelity oracle
+(:mod:`.fidelity`), the in-server socket report (:mod:`.sockets`) and the accessibility audit
+(:mod:`.a11y`, axe-core). Beside them, scripts run by hand: the framework recorders
 (``python -m devtools.record_conformance``, ``record_network_conformance``), the colour-vision
 check (``python -m devtools.colour_vision``) and screenshots at classroom sizes
 (``python -m devtools.record_views``).
@@ -13,6 +14,7 @@ Import it from the repository root (pytest's ``pythonpath`` setting, or ``python
 module re-exports the harness's public names.
 """
 
+from . import a11y
 from .chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium, require_browser_stack, unavailable
 from .fidelity import (
     RESET_CODE, REPORT_CODE, fidelity_problems, has_explorers, kernel_report, oracle_reports,
@@ -21,6 +23,7 @@ from .gestures import (
     click_resets, drag_slider, exercise_explorers, frames_around_release, install_probe,
     mouse_drag, move_slider, toward_middle,
 )
+from .opening import close_lab_sessions, open_in_classroom, open_in_jupyterlab
 from .page import (
     LAB_CELL, LAB_PROMPTS, VOILA_CELL, cell_problems, explorer_states, explorer_views, lab_menu,
     lab_run_all, lab_run_all_outcome, printed_by_cell, raises_exception_cells, script, summarise,

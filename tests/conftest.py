@@ -1,6 +1,7 @@
 """Shared pytest hooks and fixtures: one Chromium for every browser test (Playwright's sync API
-allows one running instance per thread), and the browser timings shown at the end of a run,
-where CI logs keep them."""
+allows one running instance per thread), one JupyterLab and one classroom-mode server for all
+the browser tests a process runs (each started on first use), and the browser timings shown at
+the end of a run, where CI logs keep them."""
 
 import json
 import pathlib
@@ -33,3 +34,29 @@ def playwright_browser():
         browser = bs.launch_chromium(p)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def served_copy(tmp_path_factory):
+    """The notebooks, copied: neither server can write into the working tree."""
+    import devtools as bs
+
+    return bs.copy_notebooks(tmp_path_factory.mktemp("served") / "notebooks")
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(playwright_browser, served_copy, tmp_path_factory):
+    import devtools as bs
+
+    server = bs.start_jupyterlab(served_copy.parent, tmp_path_factory.mktemp("lab-home"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def classroom(playwright_browser, served_copy, tmp_path_factory):
+    import devtools as bs
+
+    server = bs.start_present(served_copy, tmp_path_factory.mktemp("voila-home"))
+    yield server
+    server.stop()

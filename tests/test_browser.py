@@ -28,26 +28,6 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 
 @pytest.fixture(scope="session")
-def served_copy(tmp_path_factory):
-    """The notebooks, copied: neither server can write into the working tree."""
-    return bs.copy_notebooks(tmp_path_factory.mktemp("served") / "notebooks")
-
-
-@pytest.fixture(scope="session")
-def jupyterlab(playwright_browser, served_copy, tmp_path_factory):
-    server = bs.start_jupyterlab(served_copy.parent, tmp_path_factory.mktemp("lab-home"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def classroom(playwright_browser, served_copy, tmp_path_factory):
-    server = bs.start_present(served_copy, tmp_path_factory.mktemp("voila-home"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
 def oracle(served_copy, tmp_path_factory):
     """Per notebook, what its explorers hold after a headless run (no front end), and after
     each explorer's reset(): computed once per session, on first use, from the served copy
