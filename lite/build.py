@@ -18,7 +18,10 @@ What it does, in order (any failure stops the build with a message saying what a
 3. Builds momentum_lib's wheel from the repository's pyproject.toml (so package data comes
    along) and adds lock entries for it, ipywidgets and comm: a plain ``import momentum_lib``
    in a notebook then loads numpy, matplotlib and ipywidgets with it, with no ``%pip`` cell.
-4. Runs ``jupyter lite build`` with every ``notebooks/*.ipynb`` as contents, and PyPI
+   It also makes matplotlib's font list in the site's Pyodide (under Node) and ships it, so no
+   visit builds it again (``add_font_list``).
+4. Runs ``jupyter lite build`` with every ``notebooks/*.ipynb`` as contents (each storing the
+   Pyodide kernel's kernelspec and language_info, so none opens marked modified), and PyPI
    fallback switched off in the kernel, so the site never asks another host for anything.
 5. Re-verifies the output (``verify``) and writes ``provenance.json`` into the site.
 """
@@ -276,9 +279,82 @@ def assemble_pyodide(out_dir, wheel_dir, library_wheel):
     provenance.append({"file": library_wheel.name, "sha256": packages["momentum-lib"]["sha256"],
                        "source": "built from this repository (pyproject.toml)"})
 
+    write_lock(out_dir, official, packages)
+    add_font_list(out_dir, official, packages, provenance)
+    return official, provenance
+
+
+def write_lock(out_dir, official, packages):
     lock = {"info": official["info"], "packages": dict(sorted(packages.items()))}
     (out_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
-    return official, provenance
+
+
+# --- 2b. matplotlib's font list ----------------------------------------------------------------
+# Pyodide's matplotlib reads its font list from matplotlib/fontlist.json; the file in Pyodide
+# 0.27.7's wheel was written by a newer matplotlib (its version 390, 3.8.4 wants 330), so every
+# visit built the list again (seconds) and showed "Matplotlib is building the font cache" on
+# stderr. The build makes the list with the site's own matplotlib (Pyodide under Node) and ships
+# it in a small wheel that depends on matplotlib, so Pyodide installs it after matplotlib and its
+# file replaces the stale one. Its lock entry claims the import name "matplotlib" (Pyodide maps
+# an import name to the last lock entry that lists it, in key order), so `import matplotlib`
+# anywhere loads it; momentum-lib depends on it too.
+FONT_LIST_PACKAGE = "momentum-lite-fontlist"
+FONT_LIST_SCRIPT = HERE / "fontlist.mjs"
+
+
+def node(*args):
+    if not shutil.which("node"):
+        raise BuildError("node not found: the build runs Pyodide under Node to make matplotlib's "
+                         "font list (it comes with npm)")
+    result = subprocess.run(["node", FONT_LIST_SCRIPT, *map(str, args)], capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        raise BuildError(f"node {FONT_LIST_SCRIPT.name} {args[0]} failed:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def font_list_wheel(dest, fontlist, version):
+    """A wheel holding only ``matplotlib/fontlist.json``, with its metadata and RECORD."""
+    dist = f"{FONT_LIST_PACKAGE.replace('-', '_')}-{version}"
+    files = {
+        "matplotlib/fontlist.json": fontlist.encode(),
+        f"{dist}.dist-info/METADATA": (f"Metadata-Version: 2.1\nName: {FONT_LIST_PACKAGE}\n"
+                                       f"Version: {version}\nRequires-Dist: matplotlib=={version}\n"
+                                       "Summary: matplotlib's font list made in this Pyodide\n").encode(),
+        f"{dist}.dist-info/WHEEL": (b"Wheel-Version: 1.0\nGenerator: lite/build.py\n"
+                                    b"Root-Is-Purelib: true\nTag: py3-none-any\n"),
+    }
+    record = "".join(
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},"
+        f"{len(data)}\n" for name, data in files.items()) + f"{dist}.dist-info/RECORD,,\n"
+    files[f"{dist}.dist-info/RECORD"] = record.encode()
+    path = dest / f"{dist}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return path
+
+
+def add_font_list(out_dir, official, packages, provenance):
+    """Make matplotlib's font list in the site's Pyodide, ship it, check it is used."""
+    log("making matplotlib's font list in the site's Pyodide (node)")
+    fontlist = node("make", out_dir)
+    made = json.loads(fontlist)
+    if not made.get("ttflist"):
+        raise BuildError("matplotlib's font list made in Pyodide lists no fonts")
+    version = packages["matplotlib"]["version"]
+    path = font_list_wheel(out_dir, fontlist, version)
+    entry = lock_entry(path, FONT_LIST_PACKAGE, version, ["matplotlib"])
+    entry["imports"] = ["matplotlib"]
+    packages[FONT_LIST_PACKAGE] = entry
+    packages["momentum-lib"]["depends"].append(FONT_LIST_PACKAGE)
+    write_lock(out_dir, official, packages)
+    provenance.append({"file": path.name, "sha256": entry["sha256"],
+                       "source": "matplotlib's fontlist.json, made by this build in the site's "
+                                 "Pyodide (lite/fontlist.mjs)"})
+    log(node("check", out_dir, FONT_LIST_PACKAGE).strip())
 
 
 # --- 4. the site ---------------------------------------------------------------------------
@@ -306,14 +382,51 @@ def notebooks():
     return found
 
 
+# What the Pyodide kernel reports, read from its JupyterLab extension (minified JavaScript): its
+# kernelspec, and the language_info of its kernel_info reply. JupyterLab writes both into a
+# notebook it opens when they differ from what the notebook stores, which marks it modified
+# before the learner touched it; the site's copies of the notebooks store them as reported.
+KERNEL_EXTENSION = Path("@jupyterlite", "pyodide-kernel-extension", "static")
+KERNEL_SPEC_JS = re.compile(r'spec:\{name:"([\w.-]+)",display_name:"([^"]+)",language:"(\w+)"')
+LANGUAGE_INFO_JS = re.compile(
+    r'kernelInfoRequest\(\)\{return\{[^}]*?language_info:(\{(?:[^{}]|\{[^{}]*\})*\})')
+
+
+def pyodide_kernel_metadata(extension_dir):
+    """{"kernelspec": …, "language_info": …} as the kernel of ``extension_dir`` (the extension's
+    static folder, installed or in a built site) reports them. Raises BuildError."""
+    specs, infos = set(), set()
+    for path in sorted(Path(extension_dir).glob("*.js")):
+        text = path.read_text()
+        specs.update(KERNEL_SPEC_JS.findall(text))
+        infos.update(LANGUAGE_INFO_JS.findall(text))
+    if len(specs) != 1 or len(infos) != 1:
+        raise BuildError(f"expected one kernelspec and one language_info in {extension_dir}, found "
+                         f"{sorted(specs)} and {sorted(infos)}: the Pyodide kernel's code changed; "
+                         "see pyodide_kernel_metadata()")
+    (name, display_name, language), = specs
+    info = json.loads(re.sub(r"([{,])(\w+):", r'\1"\2":', infos.pop()))
+    return {"kernelspec": {"display_name": display_name, "language": language, "name": name},
+            "language_info": info}
+
+
+def site_notebook(text, metadata):
+    """A notebook's JSON text with ``metadata`` stored in it, written as nbformat writes."""
+    nb = json.loads(text)
+    nb["metadata"].update(metadata)
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def build_site(output):
     wheel_dir = browser_wheels()
     library_wheel = build_library_wheel(CACHE / "library")
     shutil.rmtree(STAGE, ignore_errors=True)
     (STAGE / "files").mkdir(parents=True)
     official, provenance = assemble_pyodide(STAGE / "static" / "pyodide", wheel_dir, library_wheel)
+    kernel = pyodide_kernel_metadata(Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+                                     / KERNEL_EXTENSION)
     for nb in notebooks():
-        shutil.copy2(nb, STAGE / "files" / nb.name)
+        (STAGE / "files" / nb.name).write_text(site_notebook(nb.read_text(), kernel))
     (STAGE / "jupyter-lite.json").write_text(json.dumps(SITE_SETTINGS, indent=2))
     (STAGE / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
     output = Path(output).resolve()
@@ -400,15 +513,26 @@ def verify(site, fetch=True):
             if normalise(name) in versions and versions[normalise(name)] != version:
                 problems.append(f"lite/requirements-browser-versions.in pins {name}=={version}, "
                                 f"the site ships {versions[normalise(name)]}")
+    claims = [e["name"] for e in lock.values() if "matplotlib" in e["imports"]]
+    fonts = lock.get(FONT_LIST_PACKAGE, {})
+    if not claims or claims[-1] != FONT_LIST_PACKAGE or fonts.get("depends") != ["matplotlib"]:
+        problems.append(f"`import matplotlib` does not load {FONT_LIST_PACKAGE} after matplotlib "
+                        f"(lock entries claiming it, in order: {claims})")
     config = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     if kernel.get("pyodideUrl") != "./static/pyodide/pyodide.js":
         problems.append(f"pyodideUrl is {kernel.get('pyodideUrl')!r}, not the site's own copy")
     if not kernel.get("disablePyPIFallback"):
         problems.append("PyPI fallback is not disabled")
+    kernel = pyodide_kernel_metadata(site / "extensions" / KERNEL_EXTENSION)
     missing = [nb.name for nb in notebooks() if not (site / "files" / nb.name).exists()]
     if missing:
         problems.append(f"notebooks missing from the site: {missing}")
+    stale = [nb.name for nb in notebooks() if nb.name not in missing and
+             (site / "files" / nb.name).read_text() != site_notebook(nb.read_text(), kernel)]
+    if stale:
+        problems.append(f"the site's notebooks are not notebooks/ with the Pyodide kernel's "
+                        f"metadata: {stale} (run `make lite`)")
     bundles = [p for p in (site / "build").glob("*.js") if "JupyterLite" in p.read_text()]
     unpatched = [p.name for p in bundles if START_CALL.search(p.read_text())]
     if unpatched or not any(START_FIXED.search(p.read_text()) for p in bundles):

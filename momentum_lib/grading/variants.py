@@ -103,9 +103,21 @@ def params_for(secret, student):
     return params
 
 
+def _as_javascript_writes(value):
+    """``value`` with every whole float as an int: JupyterLab and JupyterLite hold a notebook
+    as JavaScript numbers and save 4.0 as 4, so the tag must not tell them apart."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _as_javascript_writes(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_javascript_writes(v) for v in value]
+    return value
+
+
 def _canonical(student, params):
-    return json.dumps({"student": student, "params": params}, sort_keys=True,
-                      separators=(",", ":"))
+    return json.dumps({"student": student, "params": _as_javascript_writes(params)},
+                      sort_keys=True, separators=(",", ":"))
 
 
 def tag_for(secret, student, params):
