@@ -53,6 +53,9 @@ class NoiseExplorer(Explorer):
 
     name = "noise"
     title = "Noisy gradients: momentum (η, β) and gradient descent at η/(1−β), one noise stream"
+    drawn = ("Left: the mean loss of 50 noisy runs against the step for momentum and for gradient "
+             "descent at η/(1−β), with the floors theory predicts; right: where the runs are at the "
+             "last step, with the spread theory predicts")
     defaults = {"beta": 0.9, "lr": 0.05, "sigma": 0.05, "kappa": 10.0}
     lr_range = (1e-3, 1.0)
     lr_label = "η (PyTorch form)"
