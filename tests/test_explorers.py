@@ -90,7 +90,7 @@ def _check_consistent(ex):
     status = ex.status_line.value
     figure_text = " ".join(ex.scene.message.get_text().split())   # (the figure may wrap it)
     assert ex.png().startswith(PNG_SIGNATURE)
-    assert _page.plain_text(status) in ex.image.tooltip
+    assert _page.plain_text(status) in ex.alt and ex.alt_line.value == _page.escape(ex.alt)
     if "error" in ex.state:
         assert ex.state["error"] in status and figure_text == NOTHING_DRAWN
         return
@@ -794,15 +794,15 @@ def test_without_threads_a_front_end_move_is_drawn_at_once(monkeypatch):
 @pytest.mark.parametrize("name", NAMES)
 def test_the_figure_has_a_text_alternative_that_follows_every_move(explorers, name):
     ex = explorers[name]
-    before = ex.image.tooltip
-    assert ex.image.tooltip.startswith(ex.drawn) and len(ex.drawn) > 20
-    assert _page.plain_text(ex.status_line.value) in ex.image.tooltip
+    before = ex.alt
+    assert ex.alt.startswith(ex.drawn) and len(ex.drawn) > 20
+    assert _page.plain_text(ex.status_line.value) in ex.alt
     ex.set(beta=ex.controls["beta"].min)
-    assert ex.image.tooltip != before
-    assert _page.plain_text(ex.status_line.value) in ex.image.tooltip
+    assert ex.alt != before
+    assert _page.plain_text(ex.status_line.value) in ex.alt
     # static renderers (GitHub, nbviewer, HTML export) get it as the PNG's alt
     _bundle, metadata = ex._repr_mimebundle_()
-    assert metadata["image/png"]["alt"] == ex.image.tooltip
+    assert metadata["image/png"]["alt"] == ex.alt
     ex.reset()
 
 

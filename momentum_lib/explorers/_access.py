@@ -4,7 +4,9 @@ ipywidgets 8 renders a slider's handle as noUiSlider's ``role="slider"`` element
 moves with the arrow keys, Home/End and Page Up/Down (five stops), but it leaves the handle
 without an accessible name (the visible ``<label>`` is not tied to it) and, for a
 ``SelectionSlider``, announces the stop's *index* ("90") instead of its value ("0.90").
-An ``Image`` widget has no ``alt``, and an ``HTML`` widget cannot be a live region. None of
+An ``Image`` widget has no ``alt`` (and setting its ``tooltip`` breaks its view in ipywidgets
+8.1: the base view reads the ``description`` an ``Image`` lacks), and an ``HTML`` widget
+cannot be a live region. None of
 these attributes can be set from the kernel, so each explorer carries a few lines of
 JavaScript in its own stylesheet widget (an ``HTML`` widget, whose content ipywidgets
 inserts as HTML): an ``<img>`` whose ``onerror`` runs :data:`SCRIPT` on the explorer's
@@ -14,9 +16,10 @@ Notebook 7, Voila, JupyterLite), and it only ever sets attributes:
 - each slider's handle: ``aria-label`` from its label ("momentum β") and ``aria-valuetext``
   from its readout ("0.90"); the readout leaves the Tab order (the handle says its value);
 - each drop-down and text box: ``aria-label`` from its label;
-- the moves image (``img.explorer-moves``): ``alt`` from the ``tooltip`` the kernel sets on
-  every frame (:meth:`Explorer.describe`), and no hover tooltip; the images under it are
-  marked decorative (``alt=""``);
+- the moves image (``img.explorer-moves``): ``alt`` from the text the kernel puts in the
+  hidden ``.explorer-alt`` on every frame (``Explorer.describe``), which is then hidden
+  from screen readers too (the image says it); the images under it are marked decorative
+  (``alt=""``);
 - the visible status line is hidden from screen readers, and the visually hidden copy the
   kernel fills once a move has settled (``.explorer-live``) is a polite live region
   (``role="status"``), so a drag is announced once, at its end.
@@ -48,12 +51,11 @@ SCRIPT = r"""
         var field = w.querySelector('select, input');
         if (field && name) A.set(field, 'aria-label', name);
       });
+      var alt = box.querySelector('.explorer-alt');
+      if (alt) A.set(alt, 'aria-hidden', 'true');
       box.querySelectorAll('.explorer-figure img').forEach(function (im) {
         var moves = im.classList.contains('explorer-moves');
-        var title = im.getAttribute('title');
-        if (moves && title !== null) A.set(im, 'alt', title);
-        if (!moves) A.set(im, 'alt', '');
-        if (title !== null) im.removeAttribute('title');
+        A.set(im, 'alt', moves && alt ? alt.textContent.trim() : '');
       });
       box.querySelectorAll('.explorer-status').forEach(function (s) {
         A.set(s, 'aria-hidden', 'true');
@@ -73,7 +75,7 @@ SCRIPT = r"""
       A.fix(box);
       new MutationObserver(function () { A.fix(box); }).observe(box, {
         subtree: true, childList: true, characterData: true, attributes: true,
-        attributeFilter: ['title', 'aria-valuetext']});
+        attributeFilter: ['aria-valuetext']});
     };
   }
   A.watch(img, 200);

@@ -97,18 +97,16 @@ class Explorer:
         self.frames = self.frames_class(self.fig, self.scene, self.display_width)
         self.figure, self.image = self.frames.figure, self.frames.image
         self.background, self.overlay = self.frames.background, self.frames.overlay
-        for image in (self.background, self.overlay):
-            if image is not None:       # a name where no script marks them decorative
-                image.tooltip = f"{self.title or self.name}: the figure's axes"
+        self.alt_line = _page.alt_text()
         self.status_line = _page.status_line()
         self.live_line = _page.live_region()
         self.reset_button = _page.reset_button(self.reset)
-        self.result, self.state = None, {}
+        self.result, self.state, self.alt = None, {}, ""
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self.widget = _page.explorer_box(self.name, self.controls.values(), self.reset_button,
                                          self.figure, self.side_widgets(self.scene),
-                                         self.status_line, self.live_line)
+                                         self.alt_line, self.status_line, self.live_line)
         with self._coalescer.lock:
             self._draw(first)
             self._announce()
@@ -245,9 +243,10 @@ class Explorer:
         self.status_line.value = _page.status_html(status)
         plain = _page.plain_text(status)
         if move.error is None:
-            self.image.tooltip = self.describe(move.summary, move.values, plain)
+            self.alt = self.describe(move.summary, move.values, plain)
         else:
-            self.image.tooltip = f"{self.drawn or self.title}. Nothing drawn: {plain}"
+            self.alt = f"{self.drawn or self.title}. Nothing drawn: {plain}"
+        self.alt_line.value = _page.escape(self.alt)
 
     def _announce(self):
         """Say what the figure now shows to screen readers (the live region), once a move
@@ -318,7 +317,7 @@ class Explorer:
         from IPython.display import Image
 
         return Image(data=self.png(), format="png", width=self.display_width,
-                     alt=self.image.tooltip)
+                     alt=self.alt)
 
     @property
     def display_width(self):
@@ -344,7 +343,7 @@ class Explorer:
         bundle = dict(bundle or {})
         bundle["text/plain"] = repr(self)
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        return bundle, {"image/png": {"width": self.display_width, "alt": self.image.tooltip}}
+        return bundle, {"image/png": {"width": self.display_width, "alt": self.alt}}
 
     # ---- values in and out ----------------------------------------------------
     def _checked(self, values):

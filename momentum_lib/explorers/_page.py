@@ -23,7 +23,8 @@ from . import _access
 #   never wider than the column; a slider's track is at least --explorer-track (300 px) where the
 #   column has room, and the controls wrap onto more rows where it has not;
 # - a visible focus ring on every control (keyboard users must see where they are);
-# - .explorer-live, the status line's copy for screen readers, hidden from view.
+# - .explorer-live (the status line's copy for screen readers) and .explorer-alt (the
+#   figure's text alternative), hidden from view.
 STYLE_CSS = ("<style>.momentum-explorer{--explorer-font-size:max(15px,"
              "var(--jp-widgets-font-size,13px));--explorer-track:300px;"
              "--explorer-focus:var(--jp-brand-color1,#1565c0);}"
@@ -45,7 +46,8 @@ STYLE_CSS = ("<style>.momentum-explorer{--explorer-font-size:max(15px,"
              ".momentum-explorer .noUi-handle:focus-visible, .momentum-explorer button:focus-visible,"
              ".momentum-explorer select:focus-visible, .momentum-explorer input:focus-visible"
              "{outline:3px solid var(--explorer-focus)!important;outline-offset:2px;}"
-             ".momentum-explorer .explorer-live{position:absolute!important;width:1px;height:1px;"
+             ".momentum-explorer .explorer-live, .momentum-explorer .explorer-alt"
+             "{position:absolute!important;width:1px;height:1px;"
              "margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;"
              "border:0;}</style>")
 
@@ -65,6 +67,15 @@ def status_line():
     """The ``HTML`` widget under the figure that says what the figure shows, on every frame."""
     line = widgets.HTML()
     line.add_class("explorer-status")
+    return line
+
+
+def alt_text():
+    """The figure's text alternative (CSS class ``explorer-alt``), hidden from view: the
+    script of :mod:`._access` makes it the moves image's ``alt`` (an ``Image`` widget has
+    none, and its ``tooltip`` breaks its view in ipywidgets 8.1)."""
+    line = widgets.HTML()
+    line.add_class("explorer-alt")
     return line
 
 
@@ -115,10 +126,11 @@ def reset_button(on_click):
     return button
 
 
-def explorer_box(name, controls, reset, figure, side, status, live):
+def explorer_box(name, controls, reset, figure, side, alt, status, live):
     """The whole explorer: ``controls`` two to a row beside ``reset`` (in this order for Tab),
     the ``figure`` with the ``side`` widgets (which wrap below it when the notebook column is
-    too narrow for both), the ``status`` line and its ``live`` copy for screen readers."""
+    too narrow for both) and its text alternative ``alt``, the ``status`` line and its
+    ``live`` copy for screen readers."""
     sliders = list(controls)
     rows = [widgets.HBox(sliders[i:i + 2]) for i in range(0, len(sliders), 2)]
     for row in rows:
@@ -129,7 +141,7 @@ def explorer_box(name, controls, reset, figure, side, status, live):
         figure = widgets.HBox([figure, *side], layout=widgets.Layout(flex_flow="row wrap"))
     css = widgets.HTML(STYLE_CSS + _access.script_tag(),
                        layout=widgets.Layout(height="0px", margin="0px"))
-    box = widgets.VBox([css, top, figure, status, live])
+    box = widgets.VBox([css, top, figure, alt, status, live])
     box.add_class("momentum-explorer")
     box.add_class(f"explorer-{name}")
     return box
