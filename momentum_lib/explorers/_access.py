@@ -16,6 +16,8 @@ Notebook 7, Voila, JupyterLite), and it only ever sets attributes:
 - each slider's handle: ``aria-label`` from its label ("momentum β") and ``aria-valuetext``
   from its readout ("0.90"); the readout leaves the Tab order (the handle says its value);
 - each drop-down and text box: ``aria-label`` from its label;
+- the reset button's icon is hidden from screen readers (its glyph is a private-use
+  character that would otherwise be read as part of the button's name);
 - the moves image (``img.explorer-moves``): ``alt`` from the text the kernel puts in the
   hidden ``.explorer-alt`` on every frame (``Explorer.describe``), which is then hidden
   from screen readers too (the image says it); the images under it are marked decorative
@@ -51,6 +53,7 @@ SCRIPT = r"""
         var field = w.querySelector('select, input');
         if (field && name) A.set(field, 'aria-label', name);
       });
+      box.querySelectorAll('button i').forEach(function (icon) { A.set(icon, 'aria-hidden', 'true'); });
       var alt = box.querySelector('.explorer-alt');
       if (alt) A.set(alt, 'aria-hidden', 'true');
       box.querySelectorAll('.explorer-figure img').forEach(function (im) {

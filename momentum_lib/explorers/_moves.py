@@ -24,9 +24,10 @@ THREADS = sys.platform != "emscripten"
 # During a drag a frame is shown at least this often (s).
 MIN_FRAME_GAP = 0.1
 
-# A move is announced once no newer one came for this long after its frame (s): longer than
-# the gaps within a drag or a key held down (≤ 50 ms), short enough to answer a key press.
-SETTLE_DELAY = 0.25
+# A move is announced once no newer one came for this long after its frame (s): well beyond
+# the gaps within a drag or a key held down (≤ 50 ms) and ipywidgets' round trip of throttled
+# updates on a loaded machine, short enough to answer a key press.
+SETTLE_DELAY = 0.5
 
 
 def from_front_end(widget):
