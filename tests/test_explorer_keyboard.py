@@ -143,7 +143,8 @@ def settled_state(page, kernel, i, done, timeout_s=120):
         state = kernel.state()[NAMES[i]]
         if done(state) and state["settled"]:
             break
-        assert time.monotonic() < deadline, f"explorer {i}: the kernel never settled: {state}"
+        assert time.monotonic() < deadline, (f"explorer {i}: no settled move to the expected "
+                                             f"values; the kernel holds {state['values']}")
         time.sleep(0.2)
     page.wait_for_function(
         "([i, html]) => { const r = document.querySelectorAll('.momentum-explorer')[i]"
