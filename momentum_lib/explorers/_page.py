@@ -1,10 +1,11 @@
 """What an explorer looks like on the page: its widgets, their CSS classes and their type size.
 
-The explorer is a ``VBox`` (CSS class ``momentum-explorer`` and ``explorer-<name>``) of four
-separate widgets: the controls with the reset button, the figure (a ``GridBox`` whose images
-share one grid cell, see :mod:`._frames`) with any side panels, and the status line (an
-``HTML`` widget). Nothing beyond ipywidgets core is needed, so an explorer works in
-JupyterLab, Notebook 7, VS Code, Voila and JupyterLite.
+The explorer is a ``VBox`` (CSS class ``momentum-explorer`` and ``explorer-<name>``) of
+separate widgets: its stylesheet (with the page script of :mod:`._access`), the controls with
+the reset button, the figure (a ``GridBox`` whose images share one grid cell, see
+:mod:`._frames`) with any side panels, the figure's hidden text alternative, the status line
+(an ``HTML`` widget) and its hidden copy for screen readers. Nothing beyond ipywidgets core is
+needed, so an explorer works in JupyterLab, Notebook 7, VS Code, Voila and JupyterLite.
 """
 
 import html
