@@ -24,11 +24,11 @@ DIFFERENT = 32          # a pixel differs if a channel differs by more than this
 class WholeFrames(Frames):
     """Every move's frame as one PNG: the background, layer and dynamic artists drawn by Agg."""
 
-    def images(self, width):
+    def images(self):
         from momentum_lib.explorers._page import picture
 
-        return picture("png", "explorer-background", width, shown=False), None, \
-            picture("png", "explorer-moves", width)
+        return picture("png", "explorer-background", shown=False), None, \
+            picture("png", "explorer-moves")
 
     def send(self, artists, changed):
         self.composite(artists)

@@ -19,6 +19,8 @@ pytest.importorskip("matplotlib")
 from momentum_lib import RunResult, run  # noqa: E402
 from momentum_lib.explorers import EXPLORERS, Explorer, InputError  # noqa: E402
 from momentum_lib.explorers._sliders import GridSlider, linear_grid, log_grid  # noqa: E402
+from momentum_lib.explorers import _page  # noqa: E402
+from momentum_lib.explorers._base import NOTHING_DRAWN  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DIVERGED = re.compile(r"diverged\b.*\bstep \d+", re.IGNORECASE | re.DOTALL)
@@ -82,19 +84,22 @@ def _diverged(result):
 
 
 def _check_consistent(ex):
-    """The status and the figure say "diverged at step" exactly when a run diverged."""
+    """The status line says "diverged at step" exactly when a run diverged, and says it once:
+    the figure repeats no message (on bad input it only notes that nothing is drawn). The
+    figure's text alternative says what the status line says."""
     status = ex.status_line.value
-    figure_text = ex.scene.message.get_text()
+    figure_text = " ".join(ex.scene.message.get_text().split())   # (the figure may wrap it)
     assert ex.png().startswith(PNG_SIGNATURE)
+    assert _page.plain_text(status) in ex.alt and ex.alt_line.value == _page.escape(ex.alt)
     if "error" in ex.state:
-        assert ex.state["error"] in " ".join(figure_text.split())   # (the figure may wrap it)
+        assert ex.state["error"] in status and figure_text == NOTHING_DRAWN
         return
+    assert figure_text == "", (ex.values, figure_text)
     diverged = _diverged(ex.result)
     if diverged is None:
         diverged = ex.state["diverged_at"] >= 0
     # "diverged at step k", or e.g. "both diverged (momentum at step k, …)"
     assert bool(DIVERGED.search(status)) == diverged, (ex.values, status)
-    assert bool(DIVERGED.search(figure_text)) == diverged, (ex.values, figure_text)
     if ex.state["diverged_at"] >= 0:
         assert f"step {ex.state['diverged_at']}" in status
 
@@ -263,8 +268,8 @@ def _full_redraw(ex, values=None, then_bad=None):
 def test_blitted_frame_matches_a_full_redraw(explorers, name):
     """The frame built from cached layers shows what one full draw of the same scene shows:
     no pixel differs by more than 32/255 (anti-aliasing may differ by less), at the starting
-    values, at the largest β and η (where runs diverge: the figure's message) and with bad
-    text. Leaving out any dynamic artist that draws something fails it (the smallest, a
+    values, at the largest β and η (where runs diverge) and with bad text (the figure's note).
+    Leaving out any dynamic artist that draws something fails it (the smallest, a
     marker, differs on hundreds of pixels)."""
     ex = explorers[name]
     bad_text = [{key: "abc"} for key, w in ex.controls.items() if isinstance(w, ipywidgets.Text)]
@@ -362,7 +367,7 @@ def test_bad_gradient_text_is_a_message_not_a_traceback(explorers):
     ex = explorers["trace"]
     ex.set(grads="0.5, abc")
     assert "abc" in ex.status_line.value
-    assert "abc" in ex.scene.message.get_text()
+    assert " ".join(ex.scene.message.get_text().split()) == NOTHING_DRAWN
     assert ex.result is None
     ex.set(grads="0.5, 0.4")
     assert ex.scene.message.get_text() == ""
@@ -455,7 +460,9 @@ def test_divergence_advice_is_to_lower_eta_not_beta(explorers):
         ex = explorers[name]
         ex.set(beta=0.9, lr=lr)
         assert ex.state["diverged_at"] >= 0
-        assert "lower η" in ex.scene.message.get_text() and "β" not in ex.scene.message.get_text()
+        message = ex.move(ex.values).message
+        assert "lower η" in message and "β" not in message
+        assert message in ex.status_line.value and ex.scene.message.get_text() == ""
         ex.reset()
 
 
@@ -780,3 +787,61 @@ def test_without_threads_a_front_end_move_is_drawn_at_once(monkeypatch):
     _front_end_sends(slider, index=slider.index - 5)
     assert ex.state["beta"] == slider.value != ex.defaults["beta"]
     assert ex.png() != before
+
+
+# ---- what a screen reader gets ----------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_figure_has_a_text_alternative_that_follows_every_move(explorers, name):
+    ex = explorers[name]
+    before = ex.alt
+    assert ex.alt.startswith(ex.drawn) and len(ex.drawn) > 20
+    assert _page.plain_text(ex.status_line.value) in ex.alt
+    ex.set(beta=ex.controls["beta"].min)
+    assert ex.alt != before
+    assert _page.plain_text(ex.status_line.value) in ex.alt
+    # static renderers (GitHub, nbviewer, HTML export) get it as the PNG's alt
+    _bundle, metadata = ex._repr_mimebundle_()
+    assert metadata["image/png"]["alt"] == ex.alt
+    ex.reset()
+
+
+def test_plain_text_of_a_status_line():
+    assert _page.plain_text("<span>a &lt; b<br>c · <b>d</b></span>") == "a < b; c · d"
+
+
+def test_a_drag_is_announced_once_when_it_settles():
+    """Moves from a front end update the status line with every frame, but the live region
+    (what a screen reader announces) once the last move has settled; a move set from code is
+    announced at once."""
+    from momentum_lib.explorers.valley import ValleyExplorer
+
+    ex = ValleyExplorer()
+    announced = []
+    ex.live_line.observe(lambda change: announced.append(change.new), names="value")
+    statuses = []
+    ex.status_line.observe(lambda change: statuses.append(change.new), names="value")
+    beta = ex.controls["beta"]
+    for index in range(60, 80, 2):            # a drag: ten moves, each drawn as it comes
+        _front_end_sends(beta, index=index)
+        assert ex.wait_drawn()
+    assert ex.wait_settled()
+    assert len(statuses) >= 2                   # the visible line followed the drag
+    assert announced == [ex.status_line.value] == [statuses[-1]]
+    ex.set(lr=1.0)
+    assert announced[-1] == ex.status_line.value and len(announced) == 2
+    ex.reset()
+    assert ex.wait_settled() and len(announced) == 3
+
+
+def test_the_page_has_the_live_region_and_the_access_script():
+    from momentum_lib.explorers import _access
+
+    ex = EXPLORERS["valley"]()
+    css = ex.widget.children[0]
+    assert _access.script_tag() in css.value and 'onerror="' in css.value
+    assert ex.widget.children[-1] is ex.live_line and "explorer-live" in ex.live_line._dom_classes
+    assert ex.live_line.value == ex.status_line.value
+    # every control's label says what it sets: the script names the handle after it
+    for key, widget in ex.controls.items():
+        assert widget.description and widget.description != key or key == "steps"

@@ -1,5 +1,7 @@
 """The explorers of notebooks 06 (noise) and 07 (training): what they compute is what they claim."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -54,6 +56,48 @@ def test_noise_spread_at_defaults_matches_the_closed_form(noisy):
     lams = np.array([1.0, 0.1])
     expected = np.sqrt(noise.stationary_variance(s["lr"], s["beta"], lams, s["sigma"]))
     np.testing.assert_allclose(s["theory_std"][1], expected)
+
+
+def _library_settling(lr, beta, sigma, kappa):
+    """``noise.floor_settling`` for the explorer's two rows, called here directly."""
+    eff = lr / (1 - beta)
+    return noise.floor_settling([1.0, 1.0 / kappa], [1.0, 1.0], [eff, lr], [0.0, beta], sigma,
+                                noise_explorer.STEPS)
+
+
+def test_noise_compares_with_theory_only_where_the_runs_have_reached_their_floor(noisy):
+    # β = 0.29, η = 0.05: the flat direction w₂ is far above its floor during the measuring
+    # window, so no measured / theory pair is printed for it, only when it will be there.
+    noisy.set(beta=0.29, lr=0.05, sigma=0.05, kappa=10.0)
+    status, s = noisy.status_line.value, noisy.state
+    lib = _library_settling(0.05, 0.29, 0.05, 10.0)
+    assert s["at_floor"] == [[True, False], [True, False]]
+    assert not lib.settled[:, 1].any()
+    for m, method in ((1, "momentum"), (0, "gradient descent at η/(1−β)")):
+        step = f"{lib.expected_step[m, 1]:.0f}"
+        assert f"w₂ not at its floor yet (expected ≈ step {step})" in status
+        assert f"{s['measured_std'][m][0]:.3g} / {s['theory_std'][m][0]:.3g} (w₁)" in status
+        assert f"/ {s['theory_std'][m][1]:.3g} (w₂)" not in status
+    assert "0.0297 (w₂)" not in status       # the misleading pair a learner used to see
+    # β = 0.9 (the default): every direction settles before step STEPS − TAIL, all pairs shown
+    noisy.reset()
+    lib = _library_settling(0.05, 0.9, 0.05, 10.0)
+    assert lib.settled.all() and (lib.from_step <= noise_explorer.STEPS - noise_explorer.TAIL).all()
+    assert noisy.state["at_floor"] == [[True, True], [True, True]]
+    assert "not at its floor" not in noisy.status_line.value
+    assert len(re.findall(r"[\d.e-]+ / [\d.e-]+ \(w[₁₂]\)", noisy.status_line.value)) == 4
+
+
+def test_noise_floor_reached_is_the_library_settling_within_the_window():
+    # settled, but only from a step inside the measuring window: not at the floor throughout it
+    lr, beta, sigma, kappa = 0.05, 0.7, 0.05, 10.0
+    lib = _library_settling(lr, beta, sigma, kappa)
+    at_floor, step = noise_explorer.floor_reached(lr, beta, sigma, kappa)
+    window = noise_explorer.STEPS - noise_explorer.TAIL
+    assert lib.settled[:, 1].all() and (lib.from_step[:, 1] > window).all()
+    np.testing.assert_array_equal(at_floor, lib.settled & (lib.from_step <= window))
+    assert not at_floor[:, 1].any()
+    np.testing.assert_array_equal(step, lib.expected_step)
 
 
 def test_noise_reports_gradient_descent_diverging_alone(noisy):

@@ -6,11 +6,14 @@ caches in :mod:`._frames`, the page in :mod:`._page`, coalesced front-end moves 
 :mod:`._moves`. This module holds what ties them together, in the order a move runs:
 values → :meth:`Explorer.move` (the hooks ``compute``, ``summary``, ``message``,
 ``static_key``, ``layer_key``; nothing drawn) → ``restyle`` (for a new static key) and
-``update`` → the frame (:class:`._frames.Frames`) → the status line.
+``update`` → the frame (:class:`._frames.Frames`) → the status line and the figure's text
+alternative (``describe``) → once the move has settled, the same words for screen readers
+(:mod:`._access`).
 """
 
 import base64
 import textwrap
+import time
 from typing import NamedTuple, Optional
 
 import ipywidgets as widgets
@@ -24,13 +27,17 @@ from ._scene import InputError, strip_message
 from ._sliders import check_control, checked_value, float_slider, log_slider, show_value
 
 
+# The figure's note when bad input leaves nothing to draw (the status line says what is wrong).
+NOTHING_DRAWN = "nothing to draw for this input: see the line below"
+
+
 class Move(NamedTuple):
     """What one set of values gives before anything is drawn (see :meth:`Explorer.move`)."""
 
     values: dict
     result: object          # what ``compute`` returned; None for bad input
     summary: dict           # ``summary``'s dict, or {"error": …, "diverged_at": -1}
-    message: str            # the figure's message; "" for none
+    message: str            # the status line's message (divergence, bad input); "" for none
     static_key: object      # None for bad input: the frame keeps the background it has
     layer_key: object
     error: Optional[str]    # the InputError's text, or None
@@ -51,6 +58,7 @@ class Explorer:
 
     name = "explorer"
     title = ""
+    drawn = ""                 # what the figure plots, one sentence (its text alternative's start)
     defaults = {"beta": 0.9, "lr": 0.1}
     beta_range = (0.0, 0.99)
     beta_step = 0.01
@@ -78,7 +86,8 @@ class Explorer:
         # are only the channel to the front end (see _on_change).
         self._values = {key: widget.value for key, widget in self.controls.items()}
         self._key_of = {id(widget): key for key, widget in self.controls.items()}
-        self._coalescer = _moves.Coalescer(self._draw_latest, self._report, f"explorer-{self.name}")
+        self._coalescer = _moves.Coalescer(self._draw_latest, self._report, f"explorer-{self.name}",
+                                           on_settled=self._announce)
         self._show_values(self._initial)
 
         self.fig = Figure(figsize=self.figsize, dpi=self.dpi * self.pixel_ratio)
@@ -88,16 +97,19 @@ class Explorer:
         self.frames = self.frames_class(self.fig, self.scene, self.display_width)
         self.figure, self.image = self.frames.figure, self.frames.image
         self.background, self.overlay = self.frames.background, self.frames.overlay
+        self.alt_line = _page.alt_text()
         self.status_line = _page.status_line()
+        self.live_line = _page.live_region()
         self.reset_button = _page.reset_button(self.reset)
-        self.result, self.state = None, {}
+        self.result, self.state, self.alt = None, {}, ""
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self.widget = _page.explorer_box(self.name, self.controls.values(), self.reset_button,
                                          self.figure, self.side_widgets(self.scene),
-                                         self.status_line)
+                                         self.alt_line, self.status_line, self.live_line)
         with self._coalescer.lock:
             self._draw(first)
+            self._announce()
 
     def _make_controls(self):
         lo, hi = self.beta_range
@@ -158,12 +170,18 @@ class Explorer:
         return None
 
     def message(self, summary, values):
-        """The figure's message, or ``""``."""
+        """What went wrong (e.g. a divergence), in bold in the status line; or ``""``."""
         k = summary.get("diverged_at", -1)
         return f"diverged at step {k} — lower η" if k >= 0 else ""
 
+    def describe(self, summary, values, status):
+        """The figure's text alternative: ``drawn``, then what it shows now, from the same
+        numbers as the status line (``status``: that line as plain text)."""
+        return f"{self.drawn or self.title}. Now: {status}"
+
     def message_artist(self, scene):
-        """The Text that shows the message (default: a strip kept free below the axes)."""
+        """The Text for the figure's note on bad input (default: a strip kept free below the
+        axes)."""
         return strip_message(scene.fig)
 
     # ---- one move, from values to artists ---------------------------------------
@@ -200,7 +218,9 @@ class Explorer:
         """Put ``move`` into ``scene``'s dynamic and layered artists (``update``, message)."""
         if move.error is None:
             self.update(scene, move.result, move.values)
-        text = move.message
+        # The message is said once, in the status line; the figure only notes bad input,
+        # which leaves it empty (a diverging run is still drawn, cut where it left the view).
+        text = "" if move.error is None else NOTHING_DRAWN
         scene.message.set_text(textwrap.fill(text, self.message_width) if self.message_width else text)
 
     def _draw(self, move):
@@ -221,6 +241,17 @@ class Explorer:
             bold = f"<b>{_page.escape(move.message)}</b>"
             status = f"{status} · {bold}" if status else bold
         self.status_line.value = _page.status_html(status)
+        plain = _page.plain_text(status)
+        if move.error is None:
+            self.alt = self.describe(move.summary, move.values, plain)
+        else:
+            self.alt = f"{self.drawn or self.title}. Nothing drawn: {plain}"
+        self.alt_line.value = _page.escape(self.alt)
+
+    def _announce(self):
+        """Say what the figure now shows to screen readers (the live region), once a move
+        has settled; nothing is sent if it says what it said."""
+        self.live_line.value = self.status_line.value
 
     def _draw_latest(self):
         """The worker's frame: the latest values, unless a newer move overtook them."""
@@ -237,6 +268,14 @@ class Explorer:
         """The current values, ``{name: value}``: exactly what code set (or the stop a
         learner moved a slider to), whatever a front end displays or sends back."""
         return dict(self._values)
+
+    def wait_settled(self, timeout=10.0):
+        """Block until the last move has been drawn and announced (see :mod:`._moves`)."""
+        deadline = time.monotonic() + timeout
+        drawn = self._coalescer.wait(timeout)
+        while self._coalescer.settling and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return drawn and not self._coalescer.settling
 
     @property
     def frames_drawn(self):
@@ -267,6 +306,7 @@ class Explorer:
         """Recompute and redraw at the current values, now."""
         with self._coalescer.lock:
             self._draw(self.move(self.values))
+            self._announce()        # drawn synchronously: settled now
 
     def wait_drawn(self, timeout=10.0):
         """Block until no coalesced redraw is pending (for tests and benchmarks)."""
@@ -276,7 +316,8 @@ class Explorer:
         """The current frame as an ``IPython.display.Image`` (kept by static renderers)."""
         from IPython.display import Image
 
-        return Image(data=self.png(), format="png", width=self.display_width)
+        return Image(data=self.png(), format="png", width=self.display_width,
+                     alt=self.alt)
 
     @property
     def display_width(self):
@@ -302,7 +343,7 @@ class Explorer:
         bundle = dict(bundle or {})
         bundle["text/plain"] = repr(self)
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        return bundle, {"image/png": {"width": self.display_width}}
+        return bundle, {"image/png": {"width": self.display_width, "alt": self.alt}}
 
     # ---- values in and out ----------------------------------------------------
     def _checked(self, values):
@@ -341,5 +382,6 @@ class Explorer:
         try:
             self.status_line.value = _page.status_html(
                 f"<b>{_page.escape(type(error).__name__)}: {_page.escape(str(error))}</b>")
+            self._announce()
         except Exception:   # pragma: no cover - nothing more can be shown
             pass

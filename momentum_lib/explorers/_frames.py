@@ -67,7 +67,7 @@ class Frames:
 
     def __init__(self, fig, scene, width):
         self.fig, self.scene = fig, scene
-        self.background, self.overlay, self.image = self.images(width)
+        self.background, self.overlay, self.image = self.images()
         self.figure = _page.figure_box([i for i in (self.background, self.overlay, self.image)
                                         if i is not None], width)
         self.drawn, self.last_at = 0, 0.0
@@ -77,11 +77,11 @@ class Frames:
         self._artists, self._png = [], None
         self._rows = {}           # scratch space of the PNG encoder, per alpha
 
-    def images(self, width):
+    def images(self):
         """The image widgets ``(background, overlay, moves)``: a PNG, an SVG or None, an SVG."""
-        overlay = _page.picture(SVG_FORMAT, "explorer-overlay", width) if self.scene.cached else None
-        return (_page.picture("png", "explorer-background", width), overlay,
-                _page.picture(SVG_FORMAT, "explorer-moves", width))
+        overlay = _page.picture(SVG_FORMAT, "explorer-overlay") if self.scene.cached else None
+        return (_page.picture("png", "explorer-background"), overlay,
+                _page.picture(SVG_FORMAT, "explorer-moves"))
 
     @property
     def static_key(self):

@@ -6,6 +6,10 @@ draws; moves that arrive while a frame is being drawn replace each other, so onl
 is drawn next. A frame overtaken by a newer move while it was computed is not sent, unless
 none went out for :data:`MIN_FRAME_GAP` seconds, so a fast drag never starves the screen.
 Values set from code (``Explorer.set``, ``widget.value = x``) are drawn synchronously.
+
+A move has *settled* when no newer one came for :data:`SETTLE_DELAY` seconds after its frame:
+then, and only then, the explorer tells a screen reader what the figure now shows (a drag or
+a held arrow key is announced once, at its end, not once per frame).
 """
 
 import sys
@@ -19,6 +23,11 @@ THREADS = sys.platform != "emscripten"
 
 # During a drag a frame is shown at least this often (s).
 MIN_FRAME_GAP = 0.1
+
+# A move is announced once no newer one came for this long after its frame (s): well beyond
+# the gaps within a drag or a key held down (≤ 50 ms) and ipywidgets' round trip of throttled
+# updates on a loaded machine, short enough to answer a key press.
+SETTLE_DELAY = 0.5
 
 
 def from_front_end(widget):
@@ -40,6 +49,9 @@ class Coalescer:
         dead slider).
     name : str
         The worker thread's name.
+    on_settled : callable, optional
+        ``on_settled()``: called (under :attr:`lock`) once a drawn move has settled, i.e. no
+        newer move came for :data:`SETTLE_DELAY` seconds.
 
     Attributes
     ----------
@@ -47,16 +59,19 @@ class Coalescer:
         Held while a frame is drawn (also by code that reads or draws the figure).
     """
 
-    def __init__(self, draw, on_error, name):
+    def __init__(self, draw, on_error, name, on_settled=None):
         self._draw, self._on_error, self._name = draw, on_error, name
+        self._on_settled = on_settled
         self.lock = threading.RLock()
         self._pending_lock = threading.Lock()
         self.pending = self._worker = False
+        self._timer = None
 
     def request(self):
         """A move from a front end: draw it on the worker (started if none runs)."""
         with self._pending_lock:
             self.pending = True
+            self._stop_timer()
             if self._worker:
                 return
             self._worker = True
@@ -77,6 +92,7 @@ class Coalescer:
                 with self._pending_lock:
                     if not self.pending:
                         self._worker = False
+                        self._start_timer()
                         return
                     self.pending = False     # taken now: later moves ask for one more frame
                 try:
@@ -84,6 +100,35 @@ class Coalescer:
                 except Exception as error:
                     traceback.print_exception(error, file=sys.__stderr__)
                     self._on_error(error)
+
+    def _start_timer(self):
+        # (under _pending_lock) the last move was drawn: it settles unless a newer one comes
+        if self._on_settled is not None:
+            self._timer = threading.Timer(SETTLE_DELAY, self._settle)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _stop_timer(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _settle(self):
+        with self.lock:
+            with self._pending_lock:
+                if self.pending or self._worker or self._timer is None:
+                    return
+                self._timer = None
+            try:
+                self._on_settled()
+            except Exception as error:
+                traceback.print_exception(error, file=sys.__stderr__)
+                self._on_error(error)
+
+    @property
+    def settling(self):
+        """Whether a drawn move waits to settle (its announcement is still to come)."""
+        return self._timer is not None
 
     def wait(self, timeout=10.0):
         """Block until no frame is pending or being drawn; returns whether that happened."""

@@ -19,8 +19,10 @@ import traitlets
 
 
 def control_style():
-    """Keyword arguments every control shares: the full label shown, one width."""
-    return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="340px")}
+    """Keyword arguments every control shares: the full label shown. Widths come from the
+    explorer's stylesheet (``_page.STYLE_CSS``: fluid, a slider's track at least
+    ``--explorer-track``), never an inline size a classroom stylesheet could not reach."""
+    return {"style": {"description_width": "initial"}, "layout": widgets.Layout()}
 
 
 class GridSlider(widgets.SelectionSlider):

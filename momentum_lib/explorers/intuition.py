@@ -53,6 +53,9 @@ class IntuitionExplorer(Explorer):
 
     name = "intuition"
     title = "Noisy gradients, the velocity that averages them, and the weight"
+    drawn = ("Left: the noisy gradients and momentum's velocity against the step; middle: the weight"
+             " (1−β)βᵏ each past gradient has in the velocity; right: the weight w of gradient "
+             "descent and of momentum against the step")
     defaults = {"beta": 0.9, "lr": 0.1, "noise": 1.0}
     # Up to 400: momentum's limit (2 + 2β)/(1 − β) in the EMA form is 398 at β = 0.99.
     lr_label = "η (EMA form, both)"

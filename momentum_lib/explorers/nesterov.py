@@ -40,6 +40,8 @@ class NesterovExplorer(Explorer):
 
     name = "nesterov"
     title = "Momentum and Nesterov from the same start, with the same η and β"
+    drawn = ("Left: the paths of momentum and Nesterov momentum over the contours of a narrow "
+             "valley; right: the coordinate across the valley, w₂, against the step")
     defaults = {"beta": 0.9, "lr": 2.0, "kappa": 10.0}
     # up to 500: past momentum's limit (2 + 2β)/(1 − β) = 398 at β = 0.99, the slider's end
     lr_range = (0.05, 500.0)

@@ -10,7 +10,14 @@ chains are at the last step, in units of momentum's theoretical standard deviati
 per direction (so the axes never change and every move only blits), with the
 ellipses of two standard deviations that ``noise.stationary_variance`` predicts:
 momentum's is the circle of radius 2, gradient descent's is drawn to the same scale.
+
+A spread measured before the runs reach their floor mixes the start's leftover with the
+noise, so the status line compares measured and theory only for a direction whose runs
+have settled (``noise.floor_settling``) before the measuring window opens; for any other it
+says when they are expected to.
 """
+
+import functools
 
 import numpy as np
 
@@ -38,6 +45,18 @@ def noisy_valley(lr, beta, sigma, kappa, xi):
     return noise.noisy_quadratic_run(lams, W0, np.array([eff, lr]), np.array([0.0, beta]), sigma, xi)
 
 
+@functools.lru_cache(maxsize=1024)    # ~60 ms under load: a value met again costs nothing
+def floor_reached(lr, beta, sigma, kappa):
+    """Per method (row 0: gradient descent at η/(1−β), row 1: momentum) and direction: whether
+    the runs sit at their floor throughout the measuring window (the last ``TAIL`` steps),
+    and the step from which they do or are expected to (inf: never, the setting is unstable);
+    from ``noise.floor_settling`` with its default tolerance."""
+    lams = np.array([1.0, 1.0 / kappa])
+    eff = float(noise.effective_lr(lr, beta))
+    s = noise.floor_settling(lams, W0, np.array([eff, lr]), np.array([0.0, beta]), sigma, STEPS)
+    return s.settled & (s.from_step <= STEPS - TAIL), s.expected_step
+
+
 def spread_theory(lr, beta, sigma, kappa):
     """η/(1−β), then per method (row 0: gradient descent at η/(1−β), row 1: momentum) the
     stationary variance of w per direction and the loss floor ½·Σ λᵢ·varᵢ."""
@@ -48,11 +67,26 @@ def spread_theory(lr, beta, sigma, kappa):
     return eff, var, 0.5 * np.sum(lams * var, axis=1)
 
 
+def spread_text(summary, m, i):
+    """Method ``m``'s spread along w_(i+1): measured / theory where its runs are at their
+    floor, else when they are expected to be."""
+    name = "w₁" if i == 0 else "w₂"
+    if not summary["at_floor"][m][i]:
+        step = summary["floor_step"][m][i]
+        when = f"expected ≈ step {step:.0f}" if np.isfinite(step) else "no floor at these settings"
+        return f"{name} not at its floor yet ({when})"
+    s, t = summary["measured_std"][m][i], summary["theory_std"][m][i]
+    return f"{s:.3g} / {t:.3g} ({name})"
+
+
 class NoiseExplorer(Explorer):
     """β, η, σ and κ: the loss with noisy gradients and the long-run spread of the weights."""
 
     name = "noise"
     title = "Noisy gradients: momentum (η, β) and gradient descent at η/(1−β), one noise stream"
+    drawn = ("Left: the mean loss of 50 noisy runs against the step for momentum and for gradient "
+             "descent at η/(1−β), with the floors theory predicts; right: where the runs are at the "
+             "last step, with the spread theory predicts")
     defaults = {"beta": 0.9, "lr": 0.05, "sigma": 0.05, "kappa": 10.0}
     lr_range = (1e-3, 1.0)
     lr_label = "η (PyTorch form)"
@@ -75,6 +109,8 @@ class NoiseExplorer(Explorer):
         first = [int(np.argmax(bad[:, :, m].any(axis=1))) if bad[:, :, m].any() else -1 for m in (0, 1)]
         tail = result.w[-TAIL:]                              # (TAIL, chains, methods, 2)
         measured = np.sqrt(np.mean(tail ** 2, axis=(0, 1)))  # RMS distance from the minimum
+        at_floor, floor_step = floor_reached(values["lr"], values["beta"], values["sigma"],
+                                             values["kappa"])
         return {
             # the first divergence of either run (-1: none), as the other explorers report it
             "diverged_at": min([k for k in first if k >= 0], default=-1),
@@ -84,6 +120,8 @@ class NoiseExplorer(Explorer):
             "theory_std": np.sqrt(var).tolist(),            # [[w₁, w₂], [w₁, w₂]]
             "measured_std": measured.tolist(),
             "floor": floor.tolist(),
+            "at_floor": at_floor.tolist(),            # [[w₁, w₂], [w₁, w₂]] as above
+            "floor_step": floor_step.tolist(),        # from when they are (inf: never)
         }
 
     def message(self, summary, values):
@@ -94,8 +132,7 @@ class NoiseExplorer(Explorer):
         def pair(m):
             if (summary["sgd_diverged_at"] if m == 0 else summary["momentum_diverged_at"]) >= 0:
                 return "diverged"
-            t, s = summary["theory_std"][m], summary["measured_std"][m]
-            return f"{s[0]:.3g} / {t[0]:.3g} (w₁), {s[1]:.3g} / {t[1]:.3g} (w₂)"
+            return ", ".join(spread_text(summary, m, i) for i in (0, 1))
 
         return (f"η/(1−β) = {summary['effective_lr']:.3g} · spread (std) over steps {STEPS - TAIL}–{STEPS}, measured / "
                 f"theory: momentum {pair(1)}; gradient descent at η/(1−β) {pair(0)}")

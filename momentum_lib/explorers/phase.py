@@ -70,6 +70,9 @@ class PhaseExplorer(Explorer):
 
     name = "phase"
     title = "Where momentum converges fastest: the rate over (η, β) on a valley of condition κ"
+    drawn = ("Left: the convergence rate of momentum over η (across) and β (up), with the optimum "
+             "and the current point; right: the loss of the run at the current point against the "
+             "step, with the rate's slope")
     defaults = {"beta": 0.9, "lr": 1.0, "kappa": 100.0}
     beta_range = BETA_LIM
     lr_range = LR_LIM

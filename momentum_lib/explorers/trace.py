@@ -104,6 +104,8 @@ class TraceExplorer(Explorer):
 
     name = "trace"
     title = "Δw per step (EMA form, same η)"
+    drawn = ("Bars of the step Δw at each step, for momentum (EMA form) and for gradient descent at "
+             "the same η")
     defaults = {"beta": 0.9, "lr": 0.1, "grads": POST_GRADIENTS}
     lr_label = "η (EMA form)"
     lr_range = (0.01, 1.0)

@@ -48,6 +48,8 @@ class TrainingExplorer(Explorer):
 
     name = "training"
     title = "Training a real network: momentum (η, β) beside gradient descent at η/(1−β)"
+    drawn = ("The training loss (left) and validation loss (right) of a small network on the digits "
+             "against the epoch, for momentum and for gradient descent at η/(1−β)")
     defaults = {"beta": 0.9, "lr": 0.05, "batch_size": 32, "epochs": 5}
     lr_range = (1e-3, 3.0)
     lr_label = "η (PyTorch form)"

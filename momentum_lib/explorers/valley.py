@@ -70,6 +70,8 @@ class ValleyExplorer(Explorer):
 
     name = "valley"
     title = "Gradient descent and momentum in a narrow valley, at the same η (PyTorch form)"
+    drawn = ("Left: the paths of gradient descent and momentum over the contours of a narrow valley,"
+             " from the same start; right: their loss against the step, on a log scale")
     defaults = {"beta": 0.9, "lr": 1.9, "kappa": 500.0, "steps": 150}
     # Up to 10: above (2 + 2β)/λ ≤ 3.98 momentum diverges too, for every β on the slider.
     lr_label = "η (PyTorch form, both)"
