@@ -58,10 +58,6 @@ def test_every_stored_figure_has_its_text_alternative_and_a_caption(path):
     assert not found, f"{path.name}:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=True, reason="explorer figures get their alt text from "
-                   "momentum_lib/explorers/_base.py (_repr_mimebundle_, snapshot), another branch's "
-                   "work: drawing.image_output(png, alt, width=...) builds the output; remove this "
-                   "mark once the notebooks are re-executed with it")
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if any(
     is_explorer(o) for _, _, o in figure_outputs(nbformat.read(p, as_version=4)))], ids=lambda p: p.name)
 def test_every_stored_explorer_figure_has_its_text_alternative(path):
