@@ -11,7 +11,8 @@
   const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
   const visible = (el) => {
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    // A box of one pixel or less is text hidden from view for screen readers on purpose.
+    return r.width > 1 && r.height > 1 && getComputedStyle(el).visibility !== 'hidden';
   };
   const problems = [];
   const cells = Array.from(document.querySelectorAll(cellSelector));

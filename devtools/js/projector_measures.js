@@ -3,6 +3,12 @@
 // a static figure's width attribute, from the output's metadata, else its pixel width; an
 // explorer figure's own width, set by the library) and every explorer slider's track length.
 () => {
+  // The explorer's own width: its inline width, in px or as the px fallback of
+  // var(--explorer-figure-width, …px) that lets a page stretch it.
+  const designWidth = (fig) => {
+    const px = /(\d+(?:\.\d+)?)px/.exec(fig.style.width);
+    return px ? parseFloat(px[1]) : null;
+  };
   const col = document.querySelector('#rendered_cells > div') || document.querySelector('#rendered_cells');
   const cs = getComputedStyle(col);
   const column = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
@@ -20,7 +26,7 @@
     const rects = row.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
     const used = Math.max(...rects.map((r) => r.right)) - Math.min(...rects.map((r) => r.left));
     return {kind: 'explorer', cell: cellOf(box), displayed: fig.getBoundingClientRect().width, used,
-            design: parseFloat(fig.style.width) || rasterImg(box).naturalWidth,
+            design: designWidth(fig) || rasterImg(box).naturalWidth,
             tracks: Array.from(box.querySelectorAll('.noUi-target')).map((t) => t.getBoundingClientRect().width)};
   });
   return {viewport: innerWidth, devicePixelRatio, column, body: p ? parseFloat(getComputedStyle(p).fontSize) : null,
