@@ -25,7 +25,7 @@ import devtools as bs
 from devtools import provenance
 
 REPO = bs.REPO
-FIRST_FIGURE = f"{bs.LAB_CELL} .jp-RenderedImage img, {bs.LAB_CELL} .momentum-explorer img[src]"
+FIRST_FIGURE = f"{bs.LAB_CELL} .jp-RenderedImage img, {bs.LAB_CELL} img.momentum-figure, {bs.LAB_CELL} .momentum-explorer img[src]"
 
 
 def served(server):

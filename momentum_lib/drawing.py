@@ -187,13 +187,19 @@ def image_output(png, alt, *, width=None):
 
     ``metadata["image/png"]["alt"]`` is where nbconvert's HTML templates and Jupyter Book read an
     image's alt text; ``text/plain``, the image's plain-text fallback, says the same (and is
-    what nbval compares). ``width`` in CSS px, if given.
+    what nbval compares). JupyterLab's image renderer reads no alt metadata, so the bundle also
+    holds the same PNG as ``text/html``, an ``<img>`` with its ``alt``, which JupyterLab, Voila
+    and the static edition prefer to the bare PNG. ``width`` in CSS px, if given.
     """
     import base64
+    import html
 
     alt = checked_alt(alt)
     meta = {"alt": alt} | ({"width": width} if width else {})
-    return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, {"image/png": meta}
+    encoded = base64.b64encode(png).decode("ascii")
+    size = f' width="{int(width)}"' if width else ""
+    tag = f'<img class="momentum-figure" src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{size}>'
+    return {"image/png": encoded, "text/html": tag, "text/plain": alt}, {"image/png": meta}
 
 
 def caption_output(alt):

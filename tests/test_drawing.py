@@ -1,5 +1,6 @@
 """The series' shared figure style and its static plot functions."""
 
+import html
 import re
 import subprocess
 import sys
@@ -86,6 +87,9 @@ def test_show_displays_a_png(monkeypatch):
     (image, how), (caption, _) = shown
     assert base64.b64decode(image["image/png"]).startswith(PNG_SIGNATURE)
     assert how["raw"] and how["metadata"]["image/png"]["alt"] == image["text/plain"]
+    # JupyterLab shows the text/html form, whose <img> carries the same PNG and text.
+    assert f'src="data:image/png;base64,{image["image/png"]}"' in image["text/html"]
+    assert f'alt="{html.escape(image["text/plain"])}"' in image["text/html"]
     assert caption["text/plain"] == "Figure: " + image["text/plain"]
 
 

@@ -72,7 +72,7 @@ def test_no_font_cache_message_and_a_saved_edit_survives_loading_the_page_again(
         bs.lab_run_all(page, timeout_ms=KERNEL_TIMEOUT_MS)
         outputs = " ".join(page.locator(f"{bs.LAB_CELL} .jp-OutputArea").all_inner_texts())
         assert "font cache" not in outputs.lower(), outputs[:2000]
-        assert page.locator(f"{bs.LAB_CELL} .jp-RenderedImage img, {bs.LAB_CELL} .jp-OutputArea-output"
+        assert page.locator(f"{bs.LAB_CELL} img.momentum-figure, {bs.LAB_CELL} .jp-OutputArea-output"
                             ).count(), "Run All printed nothing: the check above saw no output"
 
         first_code = page.locator(f"{bs.LAB_CELL}.jp-CodeCell").first

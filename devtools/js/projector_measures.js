@@ -14,7 +14,7 @@
   const column = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
   const p = document.querySelector('.jp-RenderedMarkdown p');
   const cellOf = (el) => { const c = el.closest('[cell-index]'); return c ? +c.getAttribute('cell-index') - 1 : null; };  // the notebook's cell position, from 0
-  const statics = Array.from(document.querySelectorAll('.jp-RenderedImage img')).map((img) => ({
+  const statics = Array.from(document.querySelectorAll('.jp-RenderedImage img, .jp-RenderedHTMLCommon img.momentum-figure')).map((img) => ({
     kind: 'figure', cell: cellOf(img), displayed: img.getBoundingClientRect().width,
     used: img.getBoundingClientRect().width,
     design: parseFloat(img.getAttribute('width')) || img.naturalWidth,

@@ -112,9 +112,10 @@ def picture(fmt, css_class, shown=True):
 def figure_box(images, width):
     """The ``GridBox`` (CSS class ``explorer-figure``) stacking ``images`` in one cell, the
     later ones on top: ``width`` CSS px wide, or ``--explorer-figure-width`` where a
-    stylesheet sets it, and never wider than the column."""
+    stylesheet sets it, and never wider than the column. It never scrolls (its images fit it),
+    so it is no scrollable region that keyboard users would need to reach."""
     box = widgets.GridBox(list(images), layout=widgets.Layout(
-        grid_template_columns="minmax(0, 1fr)", max_width="100%",
+        grid_template_columns="minmax(0, 1fr)", max_width="100%", overflow="hidden",
         width=f"var(--explorer-figure-width, {width}px)"))
     box.add_class("explorer-figure")
     return box
