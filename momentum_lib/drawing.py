@@ -182,14 +182,29 @@ def described(fig, alt):
     return fig
 
 
-def image_output(png, alt, *, width=None):
+class Picture:
+    """A PNG with its text alternative that displays itself as :func:`image_output` does.
+
+    ``data`` (the PNG bytes), ``alt`` and ``width`` (CSS px or None) as given; ``css_class``
+    names the ``<img>`` of its HTML form.
+    """
+
+    def __init__(self, data, alt, *, width=None, css_class="momentum-figure"):
+        self.data, self.alt, self.width, self.css_class = data, checked_alt(alt), width, css_class
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return image_output(self.data, self.alt, width=self.width, css_class=self.css_class)
+
+
+def image_output(png, alt, *, width=None, css_class="momentum-figure"):
     """``(data, metadata)`` of a PNG display output that carries its text alternative.
 
     ``metadata["image/png"]["alt"]`` is where nbconvert's HTML templates and Jupyter Book read an
     image's alt text; ``text/plain``, the image's plain-text fallback, says the same (and is
     what nbval compares). JupyterLab's image renderer reads no alt metadata, so the bundle also
     holds the same PNG as ``text/html``, an ``<img>`` with its ``alt``, which JupyterLab, Voila
-    and the static edition prefer to the bare PNG. ``width`` in CSS px, if given.
+    and the static edition prefer to the bare PNG. ``width`` in CSS px, if given; ``css_class``
+    the ``<img>``'s class.
     """
     import base64
     import html
@@ -198,7 +213,7 @@ def image_output(png, alt, *, width=None):
     meta = {"alt": alt} | ({"width": width} if width else {})
     encoded = base64.b64encode(png).decode("ascii")
     size = f' width="{int(width)}"' if width else ""
-    tag = f'<img class="momentum-figure" src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{size}>'
+    tag = f'<img class="{css_class}" src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{size}>'
     return {"image/png": encoded, "text/html": tag, "text/plain": alt}, {"image/png": meta}
 
 

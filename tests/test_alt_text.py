@@ -29,9 +29,10 @@ def figure_outputs(nb):
 
 def is_explorer(out):
     """Whether a figure output is an explorer's frame: the explorer itself (its text is its repr)
-    or its ``snapshot()`` (an ``IPython.display.Image``)."""
+    or its ``snapshot()`` (an ``<img>`` of class ``momentum-snapshot``)."""
     text = _notebooks._text(out["data"].get("text/plain", ""))
-    return bool(re.match(r"[A-Za-z]+Explorer\(", text)) or text == "<IPython.core.display.Image object>"
+    return bool(re.match(r"[A-Za-z]+Explorer\(", text)) or \
+        "momentum-snapshot" in _notebooks._text(out["data"].get("text/html", ""))
 
 
 def alt_problems(cell, k, out):

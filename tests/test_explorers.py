@@ -229,6 +229,8 @@ def test_snapshot_and_repr(explorers, name):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert metadata["image/png"]["width"] == ex.display_width
     assert image.width == ex.display_width
+    html_form = image._repr_mimebundle_()[0]["text/html"]
+    assert "momentum-snapshot" in html_form and f'alt="{ex.alt}"' in html_form.replace("&#x27;", "'")
 
 
 def _pixels(png):

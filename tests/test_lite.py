@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 import pytest
 
 import devtools as bs
+from devtools import a11y
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -253,6 +254,10 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         moved = bs.exercise_explorers(page, KEY_MOVES, str(shots / nb.stem))
         result["explorers"] = moved["explorers"]
         result["key_to_src_ms"] = moved["src_ms"]
+        # Accessibility, as in JupyterLab and classroom mode (tests/test_a11y.py): after Run All
+        # and the explorers' moves, no serious or critical WCAG finding in the project's content.
+        found = a11y.audit(page, "lab", where=f"static edition {nb.stem}")
+        assert not a11y.counted(found), a11y.describe(a11y.counted(found))
 
         if is_first_or_exercises(nb):
             assert n_explorers, f"{nb.name}: expected at least one explorer"

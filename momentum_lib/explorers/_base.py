@@ -313,11 +313,10 @@ class Explorer:
         return self._coalescer.wait(timeout)
 
     def snapshot(self):
-        """The current frame as an ``IPython.display.Image`` (kept by static renderers)."""
-        from IPython.display import Image
-
-        return Image(data=self.png(), format="png", width=self.display_width,
-                     alt=self.alt)
+        """The current frame as a :class:`~momentum_lib.drawing.Picture` with its text
+        alternative (kept by static renderers; its ``<img>`` has class ``momentum-snapshot``)."""
+        return drawing.Picture(self.png(), self.alt, width=self.display_width,
+                               css_class="momentum-figure momentum-snapshot")
 
     @property
     def display_width(self):
