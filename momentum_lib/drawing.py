@@ -241,7 +241,7 @@ def outline_alt(fig):
                              ax.get_ylabel() and f"y: {ax.get_ylabel()}") if w]
         if words:
             parts.append(", ".join(words))
-    title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    title = fig.get_suptitle()
     said = "; ".join(([title] if title else []) + parts).replace("$", "")
     return f"{UNDESCRIBED}" + (f": {said}." if said.strip() else ".")
 
