@@ -48,7 +48,7 @@ NBVAL := --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg
 # nbval alone run faster without workers on two cores, so `make unit` and `make nbval` use none.
 XDIST ?= -n 3 --dist loadfile
 
-.PHONY: lab test unit slow browser grading nbval notebooks check-notebooks bench bench-tiny \
+.PHONY: lab test test-suite bench-smoke unit slow browser grading nbval notebooks check-notebooks bench \
         bench-browser speed present conformance conformance-network lock clean lite \
         test-browser-versions exercises audit
 
@@ -79,9 +79,16 @@ lab: $(LAB_STAMP)
 ## Set everything up and run every test: every tier of tests/ and the notebooks (nbval), the
 ## library's tests on the browser edition's versions, a tiny benchmark run and, where Chromium
 ## exists, the browser tests (including the JupyterLite edition, which is built first: npm).
+## The three parts run side by side (each one's output printed whole when it ends): the
+## pytest run waits on kernels and Chromium much of the time, which the others use.
 test: $(DEV_STAMP) lite
+	$(MAKE) --no-print-directory --output-sync=target -j 3 test-suite test-browser-versions bench-smoke
+
+test-suite: $(DEV_STAMP)
 	$(PYTEST) $(DURATIONS) $(XDIST) tests $(NBVAL)
-	lite/test-browser-versions
+
+## The benchmarks, tiny: only to keep them working (their figures come from `make bench`).
+bench-smoke: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py --tiny
 	$(BIN)/python -m benchmarks.browser --quick
 
@@ -108,9 +115,10 @@ check-notebooks: $(DEV_STAMP)
 	$(BIN)/python -m momentum_lib._notebooks check notebooks/*.ipynb
 
 ## The accessibility audit (axe-core) and the projector and laptop layout checks in Chromium,
-## with their tallies and measurements printed (docs/accessibility.md).
+## with the other checks of the same pages, their tallies and measurements printed
+## (docs/accessibility.md).
 audit: $(DEV_STAMP)
-	$(PYTEST) -s tests/test_a11y.py tests/test_projector.py
+	$(PYTEST) -s tests/test_a11y.py tests/test_jupyterlab.py tests/test_classroom.py
 
 ## Regenerate the hash-locked files from the readable ones (needs the index; see
 ## docs/upgrading.md for what to re-check after an upgrade). UPGRADE=--upgrade: newest

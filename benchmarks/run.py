@@ -281,7 +281,7 @@ def report(explorer_rows, grid, imports, tiny, load_start, drags=None):
         lines.append("")
         lines.append("In a browser, ipywidgets' front end also keeps at most one message per slider "
                      "in flight, so drags there queue less than the left column; "
-                     "`tests/test_browser.py` measures real drags.")
+                     "`tests/test_jupyterlab.py` and `tests/test_classroom.py` measure real drags.")
     lines.append("")
     lines.append(f"### `run` over {grid['settings']:,} (β, lr) settings × {grid['steps']} steps "
                  "(narrow valley, κ = 100)")

@@ -18,6 +18,7 @@ from . import a11y
 from .chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium, require_browser_stack, unavailable
 from .fidelity import (
     RESET_CODE, REPORT_CODE, fidelity_problems, has_explorers, kernel_report, oracle_reports,
+    page_fidelity_problems,
 )
 from .gestures import (
     click_resets, drag_slider, exercise_explorers, frames_around_release, install_probe,
@@ -25,8 +26,8 @@ from .gestures import (
 )
 from .opening import close_lab_sessions, open_in_classroom, open_in_jupyterlab
 from .page import (
-    LAB_CELL, LAB_PROMPTS, VOILA_CELL, cell_problems, explorer_states, explorer_views, lab_menu,
-    lab_run_all, lab_run_all_outcome, printed_by_cell, raises_exception_cells, script, summarise,
+    LAB_CELL, LAB_PROMPTS, VOILA_CELL, Watch, cell_problems, explorer_states, explorer_views, lab_menu,
+    lab_run_all, lab_run_all_outcome, layout_problems, printed_by_cell, raises_exception_cells, script, summarise,
     view_problems, voila_kernel_id, wait_explorers_drawn, wait_kernel_idle, wait_widgets_settled,
 )
 from .servers import (

@@ -103,3 +103,15 @@ def _png_difference(expected, got, stem):
     return (f"{differ.sum()} pixels differ, rows {rows.min()}–{rows.max()}, "
             f"columns {cols.min()}–{cols.max()}, largest difference "
             f"{np.abs(a - b).max() * 255:.0f}/255; images in test-artifacts/fidelity/")
+
+
+def page_fidelity_problems(page, connection_file, expected, expected_reset, where):
+    """The page's kernel after every explorer has rendered, against the headless run
+    (``expected``), then again after a real click on every reset button
+    (``expected_reset``)."""
+    from .gestures import click_resets
+
+    problems = fidelity_problems(expected, kernel_report(connection_file), where)
+    click_resets(page)
+    return problems + fidelity_problems(expected_reset, kernel_report(connection_file),
+                                        f"{where}, after the reset buttons")

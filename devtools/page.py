@@ -109,18 +109,41 @@ def wait_explorers_drawn(page, timeout_ms=60_000):
     return explorer_states(page)
 
 
-def view_problems(page, min_font_px, where):
-    """Controls smaller than ``min_font_px``; figures stretched beyond their pixels."""
+def view_problems(page, min_font_px, where, allowed_stretch=1.0):
+    """Controls smaller than ``min_font_px``; figures stretched beyond their pixels (in device
+    pixels, by more than ``allowed_stretch``)."""
     problems = []
     for i, v in enumerate(explorer_views(page)):
         for part in ("label", "readout", "button", "status"):
             small = [s for s in v[part] if s < min_font_px - 0.01]
             if small:
                 problems.append(f"{where} explorer {i}: {part} at {small[0]} px (< {min_font_px} px)")
-        if v["devicePixels"] > v["naturalWidth"] + 1:
+        if v["devicePixels"] > allowed_stretch * v["naturalWidth"] + 1:
             problems.append(f"{where} explorer {i}: figure of {v['naturalWidth']} px stretched to "
                             f"{v['devicePixels']:.0f} device px")
     return problems
+
+
+def layout_problems(page, cell_selector, where):
+    """Elements sticking out of their cell, text cut off, numbers split across lines
+    (``js/layout_problems.js``), one line each."""
+    return [f"{where} cell {p['cell']}: {p['kind']} ({p['by']}) at {p['element']}: {p['text']!r}"
+            for p in page.evaluate(script("layout_problems"), cell_selector)]
+
+
+class Watch:
+    """What a page does besides drawing: uncaught JavaScript errors, console warnings and
+    errors, and requests that leave 127.0.0.1 (the series must work offline)."""
+
+    LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+
+    def __init__(self, page):
+        self.errors, self.console, self.offsite = [], [], []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("console", lambda msg: self.console.append((page.url, msg.type, msg.text))
+                if msg.type in ("warning", "error") else None)
+        page.on("request", lambda req: self.offsite.append(req.url)
+                if not req.url.startswith(self.LOCAL) else None)
 
 
 def explorer_views(page):

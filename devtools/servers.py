@@ -129,6 +129,19 @@ class Server:
             time.sleep(0.1)
         return json.loads(report.read_text())
 
+    def nagle_problem(self, kernel_id, where):
+        """None if the page's websocket to ``kernel_id`` has Nagle's algorithm off
+        (momentum_lib/serving.py), as getsockopt reads it on the server's own socket; else
+        what is wrong. With Nagle on, a slider move's small messages wait for the browser's
+        delayed acknowledgements (a 40 ms mode in key press → frame)."""
+        sockets = [s for s in self.websockets() if s["kernel_id"] == kernel_id]
+        if not sockets:
+            return f"{where}: the server has no open websocket to kernel {kernel_id}"
+        if not all(s["nodelay"] for s in sockets):
+            return (f"{where}: kernel {kernel_id}'s websocket has TCP_NODELAY off "
+                    f"(see momentum_lib/serving.py): {sockets}")
+        return None
+
     def stop(self):
         if self.proc.poll() is None:
             try:

@@ -4,7 +4,8 @@ The site under test is the one `make lite` built into _site/ (or $MOMENTUM_LITE_
 recipe the GitHub Pages workflow deploys. `.ci/run` builds it during set-up; here it is only
 checked (provenance, freshness) and served from 127.0.0.1 by Python's http.server.
 
-For every notebook: open it in the Lite JupyterLab UI, wait for the Pyodide kernel, clear the
+For every notebook: open it in the Lite JupyterLab UI, wait for the Pyodide kernel, check that
+its tab carries no "modified" mark (the build stores the Pyodide kernel's metadata), clear the
 stored outputs, Run All, and check that every code cell ran without an error and every
 explorer drew its figure; move each explorer's β and η sliders with the keyboard. For 01 and
 the exercises notebook also: drag a slider with the mouse, and (exercises) type an answer
@@ -41,6 +42,8 @@ KEY_MOVES = 2  # per slider: → then ←
 # Sized for a loaded 2-core machine: a cold Pyodide start is ~20 s on a quiet one.
 KERNEL_TIMEOUT_MS = 300_000
 RUN_ALL_TIMEOUT_MS = 600_000
+DIRTY_TAB = ".lm-TabBar-tab.jp-mod-current.jp-mod-dirty"
+SETTLE_MS = 3000
 
 CELL = bs.LAB_CELL
 
@@ -234,6 +237,12 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         page.wait_for_selector(CELL, timeout=KERNEL_TIMEOUT_MS)
         bs.wait_kernel_idle(page, timeout_ms=KERNEL_TIMEOUT_MS)
         result["kernel_ready_s"] = round(time.monotonic() - t0, 1)
+        # Opened unmodified: JupyterLab writes the kernel's language_info when its kernel_info
+        # reply arrives, which can come after the status bar first reads Idle; the build stores
+        # the Pyodide kernel's, so no "modified" mark may appear on the tab.
+        page.wait_for_timeout(SETTLE_MS)
+        assert not page.locator(DIRTY_TAB).count(), (
+            f"{nb.name} is marked modified right after opening, before any edit")
 
         t1 = time.monotonic()
         bs.lab_run_all(page, timeout_ms=RUN_ALL_TIMEOUT_MS)
@@ -254,7 +263,7 @@ def test_notebook_runs_offline_in_jupyterlite(nb, browser, server, site, timings
         moved = bs.exercise_explorers(page, KEY_MOVES, str(shots / nb.stem))
         result["explorers"] = moved["explorers"]
         result["key_to_src_ms"] = moved["src_ms"]
-        # Accessibility, as in JupyterLab and classroom mode (tests/test_a11y.py): after Run All
+        # Accessibility, as in JupyterLab and classroom mode (tests/test_jupyterlab.py, tests/test_classroom.py): after Run All
         # and the explorers' moves, no serious or critical WCAG finding in the project's content.
         found = a11y.audit(page, "lab", where=f"static edition {nb.stem}")
         assert not a11y.counted(found), a11y.describe(a11y.counted(found))

@@ -170,7 +170,7 @@ def local_kernel():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_stored_kernel_metadata_is_what_the_kernel_reports(path, local_kernel):
-    """JupyterLab compares both whole (tests/test_modified_mark.py opens them); only the patch release
+    """JupyterLab compares both whole (tests/test_jupyterlab.py opens them); only the patch release
     of Python may differ between the machine that executed the notebooks and this one."""
     meta = nbformat.read(path, as_version=4).metadata
     assert meta.get("kernelspec") == local_kernel["kernelspec"]
