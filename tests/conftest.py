@@ -152,3 +152,13 @@ def a11y_findings(request):
     print("\naxe-core findings (elements) per page, owner, rule and impact:")
     for (where, owner, rule, impact), n in sorted(a11y.tally(found).items()):
         print(f"  {where:<40} {owner:<10} {rule:<28} {impact:<9} {n}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Test files with browser, grading or slow tests first, each file's tests in their own
+    order: pytest-xdist hands files to its workers in this order (`--dist loadfile`), and a
+    long file handed out last would finish alone after the others."""
+    heavy = {item.path for item in items
+             if any(item.get_closest_marker(m) for m in ("browser", "grading", "slow"))}
+    items.sort(key=lambda item: item.path not in heavy)
