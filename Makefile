@@ -43,7 +43,8 @@ UNIT := -m "not browser and not grading and not slow"
 DURATIONS ?= --durations=25
 NBVAL := --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg
 # `make test` runs its tests in three pytest-xdist workers, each test file whole on one worker
-# (a notebook's cells stay in order, a file's servers start once): the browser, grading and
+# (a notebook's cells stay in order, a file's servers start once; the files with browser,
+# grading or slow tests are handed out first: tests/conftest.py): the browser, grading and
 # static-edition tiers mostly wait on kernels and Chromium, so they overlap. The unit tier and
 # nbval alone run faster without workers on two cores, so `make unit` and `make nbval` use none.
 XDIST ?= -n 3 --dist loadfile

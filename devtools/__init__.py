@@ -4,8 +4,8 @@ The harness the browser tests, the benchmarks and the JupyterLite build share: s
 (:mod:`.servers`), Debian's Chromium through Playwright (:mod:`.chromium`), what is read in
 a page (:mod:`.page`, with the JavaScript in ``js/``), the gestures of a learner
 (:mod:`.gestures`), opening a notebook (:mod:`.opening`), the fidelity oracle
-(:mod:`.fidelity`), the in-server socket report (:mod:`.sockets`) and the accessibility audit
-(:mod:`.a11y`, axe-core). Beside them, scripts run by hand: the framework recorders
+(:mod:`.fidelity`), the in-server socket report (:mod:`.sockets`), the accessibility audit
+(:mod:`.a11y`, axe-core) and what the browser tests check on an opened notebook (:mod:`.checks`). Beside them, scripts run by hand: the framework recorders
 (``python -m devtools.record_conformance``, ``record_network_conformance``), the colour-vision
 check (``python -m devtools.colour_vision``) and screenshots at classroom sizes
 (``python -m devtools.record_views``).
@@ -14,7 +14,7 @@ Import it from the repository root (pytest's ``pythonpath`` setting, or ``python
 module re-exports the harness's public names.
 """
 
-from . import a11y
+from . import a11y, checks
 from .chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium, require_browser_stack, unavailable
 from .fidelity import (
     RESET_CODE, REPORT_CODE, fidelity_problems, has_explorers, kernel_report, oracle_reports,

@@ -31,13 +31,12 @@ when it fails instead.
 
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 import devtools as bs
-from devtools import a11y
+from devtools import a11y, checks
 from momentum_lib import drawing
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -52,24 +51,12 @@ MIN_TYPE_SHARE = 0.8        # figure type over body text, both as displayed
 MIN_TRACK_PX = 300
 
 
-@dataclass
-class Opened:
-    """One notebook's page once Voila has rendered it, and what was seen on the way."""
-    nb: object
-    page: object
-    watch: object
-    kernel: str = ""
-    cells: int = 0
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-
-
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def opened(request, playwright_browser, classroom):
     nb = request.param
     context = playwright_browser.new_context(**PROJECTOR)
     page = context.new_page()
-    seen = Opened(nb, page, bs.Watch(page))
+    seen = checks.Opened(nb, page, bs.Watch(page), "classroom")
     try:
         bs.open_in_classroom(page, classroom, nb)
         # Voila wraps each notebook cell in <div cell-index="k"> (k from 1); it stops
@@ -109,18 +96,14 @@ def test_voila_renders_every_cell_in_classroom_type_with_code_hidden(opened):
 
 
 def test_the_kernel_holds_what_the_code_set(opened, classroom, oracle):
-    nb, where = opened.nb, f"Voila {opened.nb.name}"
-    if not bs.has_explorers(nb):
-        pytest.skip(f"{nb.name} has no explorer")
-    problems = bs.page_fidelity_problems(
-        opened.page, bs.kernel_connection_file(classroom, opened.kernel), *oracle(nb), where)
-    assert not problems, "the kernel does not hold what the code set:\n" + "\n".join(problems)
-    nagle = classroom.nagle_problem(opened.kernel, where)
-    assert not nagle, nagle
+    if not bs.has_explorers(opened.nb):
+        pytest.skip(f"{opened.nb.name} has no explorer")
+    problems = checks.fidelity_problems(opened, classroom, oracle)
+    assert not problems, "\n".join(problems)
 
 
 def test_the_projector_view(opened, projector_rows):
-    nb, page, where = opened.nb, opened.page, f"classroom {opened.nb.stem}"
+    nb, page, where = opened.nb, opened.page, opened.where
     m = page.evaluate(bs.script("projector_measures"))
     page.screenshot(path=str(shots("projector") / f"{nb.stem}.png"), full_page=True)
     explorers = page.locator(".momentum-explorer")
@@ -149,42 +132,28 @@ def test_the_projector_view(opened, projector_rows):
 
 
 def test_axe_finds_no_serious_violation_in_our_content(opened, a11y_findings):
-    where = f"classroom {opened.nb.stem}"
-    found = a11y.audit(opened.page, "voila", where=where)
-    found += a11y.audit_explorers(opened.page, "voila", where)
+    found = checks.accessibility_findings(opened, "voila")
     a11y_findings += found
-    ours = a11y.counted(found)
-    assert not ours, (f"{where}: {len(ours)} serious/critical WCAG violations in the project's "
-                      f"own content:\n{a11y.describe(ours)}")
+    assert not a11y.counted(found), a11y.describe(a11y.counted(found))
 
 
 def test_every_explorer_answers_the_keyboard(opened, record):
-    nb, page = opened.nb, opened.page
-    if not page.locator(".momentum-explorer").count():
-        pytest.skip(f"{nb.name} has no explorer")
+    if not opened.page.locator(".momentum-explorer").count():
+        pytest.skip(f"{opened.nb.name} has no explorer")
     # Classroom type reaches the controls too. A figure that fills the column is stretched
     # by up to the projector's device scale (the trace explorer's 980 px, drawn for a 100 %
     # screen, shows over 1344 device px): checked is that it is not stretched beyond that.
-    views = bs.view_problems(page, MIN_BODY_PX, f"Voila {nb.name}",
+    views = bs.view_problems(opened.page, MIN_BODY_PX, opened.where,
                              allowed_stretch=PROJECTOR["device_scale_factor"])
-    result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots("browser") / nb.stem))
-    result["drags"] = [dict(bs.drag_slider(page, i, "explorer-beta"), load=bs.load_average())
-                       for i in range(result["explorers"])]
-    result["warnings"], result["load"] = opened.warnings, bs.load_average()
-    result["console"] = [{"type": t, "text": x[:300]} for _url, t, x in opened.watch.console]
-    record[nb.name] = result
+    record[opened.nb.name] = checks.keyboard_and_drags(
+        opened, MOVES_PER_SLIDER, str(shots("browser") / opened.nb.stem))
     assert not views, "\n".join(views)
-    assert not opened.watch.errors, f"{nb.name}: uncaught JavaScript errors: {opened.watch.errors}"
-    s = bs.summarise(result["src_ms"])
-    print(f"Voila {nb.name}: key press → new image median {s['median']} ms, "
-          f"p95 {s['p95']} ms over {s['n']} moves")
+    assert not opened.watch.errors, f"{opened.where}: uncaught JavaScript errors: {opened.watch.errors}"
 
 
 def test_the_page_and_the_kernel_say_the_same_number_of_explorers(opened, oracle):
-    """As many explorer views on the page as explorers the headless run made."""
-    expected = len(oracle(opened.nb)[0]) if bs.has_explorers(opened.nb) else 0
-    shown = opened.page.locator(".momentum-explorer").count()
-    assert shown == expected, f"{opened.nb.name}: {shown} explorers on the page, {expected} in the kernel"
+    problem = checks.explorer_count_problem(opened, oracle)
+    assert not problem, problem
 
 
 @pytest.fixture(scope="module")

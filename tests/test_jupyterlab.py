@@ -27,13 +27,10 @@ Skips when /usr/bin/chromium or playwright is missing, unless MOMENTUM_REQUIRE_B
 when it fails instead.
 """
 
-import json
-from dataclasses import dataclass, field
-
 import pytest
 
 import devtools as bs
-from devtools import a11y
+from devtools import a11y, checks
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -46,26 +43,12 @@ MOVES_PER_SLIDER = 10   # alternating → and ←, so the value returns to where
 MIN_CONTROL_PX = 15     # JupyterLab's own body text is 14 px
 
 
-@dataclass
-class Opened:
-    """One notebook's page after Run All, and what was seen on the way."""
-    nb: object
-    page: object
-    watch: object
-    kernel: str = ""
-    tabs: list = field(default_factory=list)
-    dirty: list = field(default_factory=list)
-    not_run: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-
-
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def opened(request, playwright_browser, jupyterlab):
     nb = request.param
     context = playwright_browser.new_context(**LAPTOP)
     page = context.new_page()
-    seen = Opened(nb, page, bs.Watch(page))
+    seen = checks.Opened(nb, page, bs.Watch(page), "JupyterLab")
     try:
         page.goto(jupyterlab.url(f"/lab/workspaces/{nb.stem}/tree/notebooks/{nb.name}"))
         page.wait_for_selector(bs.LAB_CELL, timeout=120_000)
@@ -109,53 +92,34 @@ def test_run_all_runs_every_cell_without_an_error(opened):
 
 
 def test_the_kernel_holds_what_the_code_set(opened, jupyterlab, oracle):
-    nb, where = opened.nb, f"JupyterLab {opened.nb.name}"
-    if not bs.has_explorers(nb):
-        pytest.skip(f"{nb.name} has no explorer")
-    problems = bs.page_fidelity_problems(
-        opened.page, bs.kernel_connection_file(jupyterlab, opened.kernel), *oracle(nb), where)
-    assert not problems, "the kernel does not hold what the code set:\n" + "\n".join(problems)
-    nagle = jupyterlab.nagle_problem(opened.kernel, where)
-    assert not nagle, nagle
+    if not bs.has_explorers(opened.nb):
+        pytest.skip(f"{opened.nb.name} has no explorer")
+    problems = checks.fidelity_problems(opened, jupyterlab, oracle)
+    assert not problems, "\n".join(problems)
 
 
 def test_nothing_sticks_out_on_a_laptop(opened):
     opened.page.screenshot(path=str(shots("projector") / f"{opened.nb.stem}.png"), full_page=True)
-    problems = bs.layout_problems(opened.page, bs.LAB_CELL, f"JupyterLab {opened.nb.stem}")
+    problems = bs.layout_problems(opened.page, bs.LAB_CELL, opened.where)
     assert not problems, "\n".join(problems)
 
 
 def test_axe_finds_no_serious_violation_in_our_content(opened, a11y_findings):
-    where = f"JupyterLab {opened.nb.stem}"
-    found = a11y.audit(opened.page, "lab", where=where)
-    found += a11y.audit_explorers(opened.page, "lab", where)
+    found = checks.accessibility_findings(opened, "lab")
     a11y_findings += found
-    ours = a11y.counted(found)
-    assert not ours, (f"{where}: {len(ours)} serious/critical WCAG violations in the project's "
-                      f"own content:\n{a11y.describe(ours)}")
+    assert not a11y.counted(found), a11y.describe(a11y.counted(found))
 
 
 def test_every_explorer_answers_the_keyboard(opened, record):
-    nb, page = opened.nb, opened.page
-    if not page.locator(".momentum-explorer").count():
-        pytest.skip(f"{nb.name} has no explorer")
-    views = bs.view_problems(page, MIN_CONTROL_PX, f"JupyterLab {nb.name}")
-    result = bs.exercise_explorers(page, MOVES_PER_SLIDER, str(shots("browser") / nb.stem))
-    result["drags"] = [dict(bs.drag_slider(page, i, "explorer-beta"), load=bs.load_average())
-                       for i in range(result["explorers"])]
-    result["warnings"], result["load"] = opened.warnings, bs.load_average()
-    result["console"] = [{"type": t, "text": x[:300]} for _url, t, x in opened.watch.console]
-    record[nb.name] = result
+    if not opened.page.locator(".momentum-explorer").count():
+        pytest.skip(f"{opened.nb.name} has no explorer")
+    views = bs.view_problems(opened.page, MIN_CONTROL_PX, opened.where)
+    record[opened.nb.name] = checks.keyboard_and_drags(
+        opened, MOVES_PER_SLIDER, str(shots("browser") / opened.nb.stem))
     assert not views, "\n".join(views)
-    assert not opened.watch.errors, f"{nb.name}: uncaught JavaScript errors: {opened.watch.errors}"
-    s = bs.summarise(result["src_ms"])
-    print(f"JupyterLab {nb.name}: key press → new image median {s['median']} ms, "
-          f"p95 {s['p95']} ms over {s['n']} moves")
+    assert not opened.watch.errors, f"{opened.where}: uncaught JavaScript errors: {opened.watch.errors}"
 
 
 def test_the_page_and_the_kernel_say_the_same_number_of_explorers(opened, oracle):
-    """As many explorer views on the page as explorers the headless run made."""
-    expected = len(oracle(opened.nb)[0]) if bs.has_explorers(opened.nb) else 0
-    shown = opened.page.locator(".momentum-explorer").count()
-    assert shown == expected, f"{opened.nb.name}: {shown} explorers on the page, {expected} in the kernel"
-
+    problem = checks.explorer_count_problem(opened, oracle)
+    assert not problem, problem
